@@ -1,0 +1,43 @@
+import { trace } from '@opentelemetry/api';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { REDACT_PATHS } from './redact-paths.ts';
+
+export type { Logger } from 'pino';
+
+export interface CreateLoggerOptions {
+  /** Service name, added to every line as `service`. */
+  readonly service: string;
+  /** pino level (`trace` … `fatal`, or `silent`). Default `info`. */
+  readonly level?: string;
+  /** Where lines go; default stdout. Tests pass a stream to capture output. */
+  readonly destination?: DestinationStream;
+  /** Extra fixed fields on every line (e.g. `instance`). */
+  readonly base?: Readonly<Record<string, string | number>>;
+}
+
+/** Replacement text for redacted values. */
+export const REDACTED = '[REDACTED]';
+
+/**
+ * The one logger factory (HOUSE_STYLE rule 10). Log a fixed message plus a small context object:
+ * `log.info({ requestId, backend }, 'run started')`. Never log a whole request or a secret; the
+ * redact paths are a safety net, not a licence.
+ *
+ * Each line carries `trace_id`/`span_id` of the active span, so logs join traces.
+ */
+export function createLogger(options: CreateLoggerOptions): Logger {
+  const opts: LoggerOptions = {
+    level: options.level ?? 'info',
+    base: { service: options.service, ...options.base },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: [...REDACT_PATHS], censor: REDACTED },
+    formatters: { level: (label) => ({ level: label }) },
+    mixin() {
+      const span = trace.getActiveSpan();
+      if (span === undefined) return {};
+      const ctx = span.spanContext();
+      return { trace_id: ctx.traceId, span_id: ctx.spanId };
+    },
+  };
+  return options.destination ? pino(opts, options.destination) : pino(opts);
+}
