@@ -127,4 +127,8 @@ export class MemoryTtlStore implements TtlStore {
   async close(): Promise<void> {
     this.#entries.clear();
   }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }

@@ -4,5 +4,7 @@
  * `postgres://app:s3cret@db:5432/x` → `postgres://***@db:5432/x`.
  */
 export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s:]*:[^/@\s]*@/gi, '$1***@');
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s:]*:[^/@\s]*@/gi, '$1***@')
+    .replace(/([?&]password=)[^&\s]*/gi, '$1***');
 }

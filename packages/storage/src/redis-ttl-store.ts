@@ -108,6 +108,10 @@ export class RedisTtlStore implements TtlStore {
     this.#closed = true;
     if (this.#owned) await this.#redis.quit().catch(() => this.#redis.disconnect());
   }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }
 
 /**

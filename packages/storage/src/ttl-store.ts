@@ -22,7 +22,7 @@ export interface TtlIncrOptions {
  * mode); both pass `ttl-store.contract.ts`. Values are strings; callers encode structure.
  * An expired key is indistinguishable from a missing one.
  */
-export interface TtlStore {
+export interface TtlStore extends AsyncDisposable {
   get(key: string): Promise<string | undefined>;
   /** Returns true if the value was written (always, unless `onlyIfAbsent` and the key exists). */
   set(key: string, value: string, options?: TtlSetOptions): Promise<boolean>;
@@ -39,7 +39,7 @@ export interface TtlStore {
    * For single-use nonces, pairing codes and approval grants.
    */
   take(key: string): Promise<string | undefined>;
-  /** Releases connections (only those the adapter opened itself). Idempotent. */
+  /** Releases connections (only those the adapter opened itself). Idempotent; also `await using`. */
   close(): Promise<void>;
 }
 
