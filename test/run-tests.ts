@@ -54,7 +54,7 @@ async function main(): Promise<number> {
       const handle = await item.start();
       if (!handle.external) started.push(handle);
       const how = handle.external ? `from ${item.envKey}` : `started in ${Math.round(performance.now() - t0)} ms`;
-      say(`${item.name}: ${handle.external ? '(external)' : handle.url} ${how}`);
+      say(`${item.name}: ${handle.external ? '(external)' : `${handle.url} pid ${handle.pid}`} ${how}`);
       return { item, handle };
     }),
   );
