@@ -8,7 +8,7 @@ export {
   type StartMetricsServerOptions,
   startMetricsServer,
 } from './metrics-server.ts';
-export { REDACT_PATHS, SECRET_FIELDS } from './redact-paths.ts';
+export { redactSecrets, SECRET_FIELDS } from './redact.ts';
 export {
   HealthCheckFilterSampler,
   type InitTelemetryOptions,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { createLogger, REDACTED } from './logger.ts';
+import { redactSecrets } from './redact.ts';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; raw: () => string } {
   const chunks: string[] = [];
@@ -64,6 +65,40 @@ test('logger redacts tokens, passwords, pairing codes, api keys, auth headers an
   assert.equal(line.userId, '123456789');
   const req = line.req as { headers: Record<string, string> };
   assert.equal(req.headers.authorization, REDACTED);
+});
+
+test('redaction reaches any depth, arrays and child bindings, and keeps Error codes', () => {
+  const out = capture();
+  const log = createLogger({ service: 'gateway', destination: out.stream })
+    .child({ scope: 'adapter' })
+    .child({ apiKey: 'child-binding-key-42' });
+  const err = Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' });
+  log.warn(
+    {
+      a: { b: { c: { d: { Password: 'deep-password-77' } } } },
+      list: [{ token: 'in-array-token-88' }, 'plain'],
+      err,
+    },
+    'deep',
+  );
+  const raw = out.raw();
+  for (const secret of ['child-binding-key-42', 'deep-password-77', 'in-array-token-88']) {
+    assert.ok(!raw.includes(secret), `${secret} leaked`);
+  }
+  const [line] = out.lines() as [{ list: unknown[]; err: { code: string; message: string } }];
+  assert.equal(line.list[1], 'plain');
+  assert.equal(line.err.code, 'ECONNREFUSED', 'errno codes on Error objects survive');
+  assert.equal(line.err.message, 'connect refused');
+});
+
+test('redactSecrets returns the same object when nothing matches (no copy on the hot path)', () => {
+  const ctx = { requestId: 'r1', nested: { platform: 'slack', ids: [1, 2] } };
+  assert.equal(redactSecrets(ctx), ctx);
+  const withSecret = { nested: { token: 't' } };
+  const redacted = redactSecrets(withSecret);
+  assert.notEqual(redacted, withSecret);
+  assert.equal(withSecret.nested.token, 't', 'input is not mutated');
+  assert.equal(redacted.nested.token, REDACTED);
 });
 
 test('logger honours the level and adds no trace ids outside a span', () => {

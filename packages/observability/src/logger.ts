@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
-import { REDACT_PATHS } from './redact-paths.ts';
+import { REDACTED, redactSecrets } from './redact.ts';
 
 export type { Logger } from 'pino';
 
@@ -15,13 +15,12 @@ export interface CreateLoggerOptions {
   readonly base?: Readonly<Record<string, string | number>>;
 }
 
-/** Replacement text for redacted values. */
-export const REDACTED = '[REDACTED]';
+export { REDACTED };
 
 /**
  * The one logger factory (HOUSE_STYLE rule 10). Log a fixed message plus a small context object:
  * `log.info({ requestId, backend }, 'run started')`. Never log a whole request or a secret; the
- * redact paths are a safety net, not a licence.
+ * redaction of secret-named fields (any depth) is a safety net, not a licence.
  *
  * Each line carries `trace_id`/`span_id` of the active span, so logs join traces.
  */
@@ -30,8 +29,12 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     level: options.level ?? 'info',
     base: { service: options.service, ...options.base },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: [...REDACT_PATHS], censor: REDACTED },
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      // Both the per-call context and child-logger bindings pass through the redactor.
+      log: (obj) => redactSecrets(obj),
+      bindings: (bindings) => redactSecrets(bindings),
+    },
     mixin() {
       const span = trace.getActiveSpan();
       if (span === undefined) return {};
@@ -39,5 +42,12 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       return { trace_id: ctx.traceId, span_id: ctx.spanId };
     },
   };
-  return options.destination ? pino(opts, options.destination) : pino(opts);
+  const logger = options.destination ? pino(opts, options.destination) : pino(opts);
+  // pino resets the `bindings` formatter for children, so child bindings are redacted here.
+  // Children inherit from this instance, so grandchildren take the same path.
+  const pinoChild = logger.child;
+  logger.child = function child(this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, redactSecrets(bindings), childOptions);
+  } as Logger['child'];
+  return logger;
 }
