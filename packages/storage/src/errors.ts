@@ -92,3 +92,14 @@ export class TtlStoreUnavailableError extends Error {
     super(`TTL store unavailable during ${operation}: ${causeMessage(options?.cause)}`, options);
   }
 }
+
+/** `incr`'s `by` must be a safe integer (Redis INCRBY takes integers only). */
+export class InvalidIncrementError extends Error {
+  override readonly name = 'InvalidIncrementError';
+  readonly by: number;
+
+  constructor(by: number) {
+    super(`incr "by" must be a safe integer, got ${by}`);
+    this.by = by;
+  }
+}

@@ -1,6 +1,7 @@
 export type { EmbeddedServer } from './embedded-postgres.ts';
 export {
   DatabaseOpenError,
+  InvalidIncrementError,
   InvalidMigrationError,
   InvalidTtlError,
   MigrationChecksumError,

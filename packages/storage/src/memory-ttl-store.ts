@@ -1,5 +1,5 @@
 import { NotAnIntegerError } from './errors.ts';
-import { checkTtl, type TtlIncrOptions, type TtlSetOptions, type TtlStore } from './ttl-store.ts';
+import { checkIncrement, checkTtl, type TtlIncrOptions, type TtlSetOptions, type TtlStore } from './ttl-store.ts';
 
 export interface MemoryTtlStoreOptions {
   /** Clock in ms; tests inject one to move time. Default `Date.now`. */
@@ -90,6 +90,7 @@ export class MemoryTtlStore implements TtlStore {
     checkTtl(options.ttlMs);
     this.#maybeSweep();
     const by = options.by ?? 1;
+    checkIncrement(by);
     const entry = this.#live(key);
     if (entry === undefined) {
       this.#entries.set(key, {

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { NotAnIntegerError, TtlStoreUnavailableError } from './errors.ts';
 import { redactUrl } from './redact-url.ts';
-import { checkTtl, type TtlIncrOptions, type TtlSetOptions, type TtlStore } from './ttl-store.ts';
+import { checkIncrement, checkTtl, type TtlIncrOptions, type TtlSetOptions, type TtlStore } from './ttl-store.ts';
 
 export interface RedisTtlStoreOptions {
   /** Prepended to every key, e.g. `hermes:authz:` so services sharing a Redis never collide. */
@@ -77,6 +77,7 @@ export class RedisTtlStore implements TtlStore {
   async incr(key: string, options: TtlIncrOptions = {}): Promise<number> {
     checkTtl(options.ttlMs);
     const by = options.by ?? 1;
+    checkIncrement(by);
     return this.#run('incr', key, async () => {
       const reply = await this.#redis.eval(INCR_SCRIPT, 1, this.#key(key), by, options.ttlMs ?? '');
       return Number(reply);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InvalidTtlError, NotAnIntegerError } from './errors.ts';
+import { InvalidIncrementError, InvalidTtlError, NotAnIntegerError } from './errors.ts';
 import type { TtlStore } from './ttl-store.ts';
 
 export interface TtlStoreFixture {
@@ -103,6 +103,8 @@ export function ttlStoreContract(adapter: string, fixture: () => Promise<TtlStor
       await f.store.set('word', 'hello');
       await assert.rejects(f.store.incr('word'), NotAnIntegerError);
       assert.equal(await f.store.get('word'), 'hello');
+      await assert.rejects(f.store.incr('count', { by: 1.5 }), InvalidIncrementError);
+      assert.equal(await f.store.get('count'), undefined);
     });
 
     test('concurrent incr loses no update', async () => {

@@ -1,4 +1,4 @@
-import { InvalidTtlError } from './errors.ts';
+import { InvalidIncrementError, InvalidTtlError } from './errors.ts';
 
 /** Options for {@link TtlStore.set}. */
 export interface TtlSetOptions {
@@ -45,4 +45,8 @@ export interface TtlStore extends AsyncDisposable {
 
 export function checkTtl(ttlMs: number | undefined): void {
   if (ttlMs !== undefined && (!Number.isSafeInteger(ttlMs) || ttlMs <= 0)) throw new InvalidTtlError(ttlMs);
+}
+
+export function checkIncrement(by: number): void {
+  if (!Number.isSafeInteger(by)) throw new InvalidIncrementError(by);
 }
