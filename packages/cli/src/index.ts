@@ -1,1 +1,2 @@
+export { type CliIo, Exit } from './cli-io.ts';
 export { main } from './main.ts';

@@ -1,13 +1,65 @@
+import { HERMES_VERSION } from '@hermes/platform';
+import type { CliIo } from './cli-io.ts';
 import { runCheck } from './commands/check.ts';
+import { configHelp, runConfig } from './commands/config.ts';
+import { healthHelp, runHealth } from './commands/health.ts';
+import { runServe, serveHelp } from './commands/serve.ts';
+import { runUp, upHelp } from './commands/up.ts';
 
-/** Entry point of the `hermes` command. Returns the process exit code; never calls process.exit itself. */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+const HELP = `hermes ${HERMES_VERSION}: the Hermes Platform command
+
+Usage: hermes <command> [options]
+
+Commands:
+  up                       start every service in this process (embedded mode)
+  serve <service>          run one service against NATS, Postgres and Redis
+  health [--json]          ask every service whether it is SERVING
+  config check [--json]    validate the configuration and print it with secrets masked
+  check command -- <cmd>   decide allow / ask / deny for a shell command, without services
+  check --jsonl            the same for a stream of JSON lines (commands, urls, context files, text)
+  help [<command>]         this text, or a command's own help
+  --version                print the version
+
+Configuration: $HERMES_HOME/config.yaml and $HERMES_HOME/.env (HERMES_HOME defaults to ~/.hermes),
+then environment variables. See README.md.`;
+
+const commandHelp: Record<string, string> = { up: upHelp, serve: serveHelp, health: healthHelp, config: configHelp };
+
+/** Entry point of the `hermes` command. Returns the exit code; never calls process.exit itself. */
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: Omit<CliIo, 'env'> = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+  signals: NodeJS.EventEmitter = process,
+): Promise<number> {
+  const cli: CliIo = { env, ...io };
   const [command, ...rest] = argv;
   switch (command) {
+    case 'up':
+      return runUp(rest, cli, signals);
+    case 'serve':
+      return runServe(rest, cli, signals);
+    case 'health':
+      return runHealth(rest, cli);
+    case 'config':
+      return runConfig(rest, cli);
     case 'check':
-      return runCheck(rest, { env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      return runCheck(rest, cli);
+    case '--version':
+    case '-V':
+    case 'version':
+      cli.stdout.write(`hermes ${HERMES_VERSION}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h': {
+      const topic = rest[0];
+      cli.stdout.write(`${(topic && commandHelp[topic]) || HELP}\n`);
+      return 0;
+    }
     default:
-      process.stderr.write(`hermes: unknown command '${command ?? ''}'. Run 'hermes help' for the list of commands.\n`);
-      return 2;
+      cli.stderr.write(`hermes: unknown command '${command}'. Run 'hermes help' for the list of commands.\n`);
+      return 64;
   }
 }

@@ -46,7 +46,8 @@ export class Dispatcher {
 
   constructor(registration: ServiceRegistration, logger: RpcLogger) {
     this.registration = registration;
-    this.#logger = logger.child({ service: registration.name });
+    // The logger is already the service's own (bound to its name by the host).
+    this.#logger = logger;
     this.#methods = new Map(registration.desc.methods.map((m) => [m.name, m]));
   }
 
@@ -117,6 +118,9 @@ class ActiveCall {
   readonly #logger: RpcLogger;
   readonly #cleanups: Array<() => void> = [];
   #abortPromise: Promise<never> | undefined;
+  #code: Code = Code.OK;
+  readonly #started = performance.now();
+  readonly #observer: ServiceRegistration['observer'];
 
   constructor(
     dispatcher: Dispatcher,
@@ -128,6 +132,7 @@ class ActiveCall {
     shutdown: AbortSignal,
   ) {
     const service = dispatcher.registration.name;
+    this.#observer = dispatcher.registration.observer;
     const parent = incoming.traceCarrier
       ? propagation.extract(ROOT_CONTEXT, incoming.traceCarrier, carrierGetter)
       : otelContext.active();
@@ -200,6 +205,7 @@ class ActiveCall {
 
   fail(err: unknown): RpcError {
     const rpcErr = toRpcError(err);
+    this.#code = rpcErr.code;
     if (isUnexpected(err)) {
       this.#logger.error({ method: this.ctx.method, requestId: this.ctx.requestId, err }, 'handler failed');
     }
@@ -212,6 +218,7 @@ class ActiveCall {
     for (const c of this.#cleanups) c();
     if (!this.#controller.signal.aborted) this.#controller.abort(new RpcError(Code.CANCELLED, 'call finished'));
     this.#span.end();
+    this.#observer?.(this.ctx.method, this.#code, performance.now() - this.#started);
   }
 }
 

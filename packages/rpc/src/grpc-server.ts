@@ -61,7 +61,7 @@ export async function serveGrpc(options: ServeGrpcOptions): Promise<GrpcServing>
     dispatchers.push(d);
     server.addService(
       grpcServiceDefinition(reg.desc),
-      handlersFor(d, options.logger.child({ service: reg.name, transport: 'grpc' })) as UntypedServiceImplementation,
+      handlersFor(d, options.logger.child({ transport: 'grpc' })) as UntypedServiceImplementation,
     );
     options.health.set(reg.desc.typeName, options.health.get(reg.desc.typeName) ?? ServingStatus.NOT_SERVING);
   }
@@ -134,7 +134,7 @@ function handlersFor(d: Dispatcher, log: RpcLogger): Record<string, unknown> {
           (out) => callback(null, out),
           (err) => {
             const e = toRpcError(err);
-            if (e.code === Code.INVALID_ARGUMENT) log.warn({ method: m.name, code: e.codeName }, 'request rejected');
+            if (e.code === Code.INVALID_ARGUMENT) log.warn({ method: m.name, status: e.codeName }, 'request rejected');
             callback(toServiceError(e));
           },
         );

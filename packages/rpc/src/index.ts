@@ -12,6 +12,7 @@ export { type NatsServing, serveNats } from './nats-server.ts';
 export { NatsTransport } from './nats-transport.ts';
 export { fromNatsErrorHeaders, NatsStatusHeader, natsErrorHeaders, toRpcError } from './rpc-status.ts';
 export {
+  type CallObserver,
   DEFAULT_MAX_MESSAGE_BYTES,
   defineService,
   type ServiceImpl,

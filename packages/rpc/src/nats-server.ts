@@ -38,7 +38,7 @@ export function serveNats(
   const inflight = new Set<Promise<void>>();
   for (const reg of registrations) {
     const dispatcher = new Dispatcher(reg, logger);
-    const log = logger.child({ service: reg.name, transport: 'nats' });
+    const log = logger.child({ transport: 'nats' });
     const sub = bus.nc.subscribe(serviceWildcard(reg.subjectPrefix), {
       queue: reg.name,
       callback: (err, msg) => {
@@ -80,7 +80,7 @@ async function handle(
     return v === undefined || v === '' ? undefined : v;
   };
   const respondError = (err: RpcError, reason: string) => {
-    log.warn({ subject: msg.subject, code: err.codeName, reason }, 'request rejected');
+    log.warn({ subject: msg.subject, status: err.codeName, reason }, 'request rejected');
     publish(bus, reply, Empty, errorHeaders(err));
   };
 

@@ -79,7 +79,7 @@ export class NatsTransport implements Transport {
       let expected = 0;
       for await (const msg of sub) {
         const h = msg.headers;
-        if (h && h.hasError && h.code === 503) {
+        if (h?.hasError && h.code === 503) {
           throw new RpcError(Code.UNAVAILABLE, `no ${call.route} replica is serving`);
         }
         const get = h ? headerGetter(h) : () => '';

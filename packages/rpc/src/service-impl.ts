@@ -8,6 +8,7 @@ import type {
   MessageShape,
 } from '@bufbuild/protobuf';
 import type { HandlerContext } from './call-context.ts';
+import type { Code } from './status-code.ts';
 
 type UnaryImpl<I extends DescMessage, O extends DescMessage> = (
   request: MessageShape<I>,
@@ -45,7 +46,12 @@ export interface ServiceRegistration<S extends DescService = DescService> {
   readonly subjectPrefix: string;
   /** Largest request accepted, in bytes. */
   readonly maxMessageBytes: number;
+  /** Told of every finished call (metrics). Must not throw or block. */
+  readonly observer?: CallObserver | undefined;
 }
+
+/** Receives method name, final status code and duration of each served call. */
+export type CallObserver = (method: string, code: Code, durationMs: number) => void;
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -53,7 +59,7 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 export function defineService<S extends DescService>(
   desc: S,
   impl: ServiceImpl<S>,
-  options: { name?: string; subjectPrefix?: string; maxMessageBytes?: number } = {},
+  options: { name?: string; subjectPrefix?: string; maxMessageBytes?: number; observer?: CallObserver } = {},
 ): ServiceRegistration<S> {
   for (const m of desc.methods) {
     if (typeof (impl as Record<string, unknown>)[m.localName] !== 'function') {
@@ -72,6 +78,7 @@ export function defineService<S extends DescService>(
     name,
     subjectPrefix: options.subjectPrefix ?? `hermes.v1.${name}`,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    observer: options.observer,
   };
 }
 

@@ -1,0 +1,34 @@
+import type { HermesConfig, ServiceName } from '@hermes/config';
+import type { Logger, Registry } from '@hermes/observability';
+import type { ServiceRegistration, Transport } from '@hermes/rpc';
+import type { Database, TtlStore } from '@hermes/storage';
+
+/** What the host hands a service when it creates it. Nothing else reaches the service from outside. */
+export interface ServiceDeps {
+  readonly name: ServiceName;
+  readonly config: HermesConfig;
+  readonly logger: Logger;
+  /** For calling other services: the in-process bus (embedded) or NATS (distributed). */
+  readonly transport: Transport;
+  /** The Postgres database, opened on first use (one shared embedded PGlite in `hermes up`). */
+  database(): Promise<Database>;
+  /** Rate limits, lockouts, pending asks: Redis, or the in-memory store in embedded mode. */
+  ttlStore(): Promise<TtlStore>;
+  /** This service's Prometheus registry, served on its `/metrics`. */
+  readonly metrics: Registry;
+  /** Injected clock (epoch ms) so tests control time. */
+  readonly clock: () => number;
+}
+
+export interface ServiceInstance {
+  /** Usually one: each deployable serves one protobuf service (ARCHITECTURE). */
+  readonly registrations: readonly ServiceRegistration[];
+  /** Releases what the service opened itself; shared resources are closed by the host. */
+  close?(): Promise<void>;
+}
+
+/** A deployable: `services/<name>` exports one of these; `hermes up` and `hermes serve` start it. */
+export interface ServiceModule {
+  readonly name: ServiceName;
+  create(deps: ServiceDeps): Promise<ServiceInstance>;
+}

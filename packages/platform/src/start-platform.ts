@@ -1,0 +1,86 @@
+import type { HermesConfig } from '@hermes/config';
+import type { Logger } from '@hermes/observability';
+import { type BusConnection, connectBus, InProcessBus, NatsTransport } from '@hermes/rpc';
+import { SharedResources } from './resources.ts';
+import type { ServiceModule } from './service-module.ts';
+import { type BusBinding, type RunningService, startService } from './start-service.ts';
+
+export interface StartPlatformOptions {
+  readonly config: HermesConfig;
+  readonly modules: readonly ServiceModule[];
+  readonly logger: Logger;
+  readonly loggerFor?: (service: string) => Logger;
+  /** Embedded PGlite data dir when no DATABASE_URL (created 0700). Unset: in memory. */
+  readonly dataDir?: string;
+  readonly clock?: () => number;
+  readonly metrics?: boolean;
+}
+
+export interface RunningPlatform {
+  readonly bus: 'in-process' | 'nats';
+  readonly services: readonly RunningService[];
+  readonly resources: SharedResources;
+  /** Stops services in reverse start order, then the bus and shared resources. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a set of services in this process: all seven for `hermes up`, one for `hermes serve`. The
+ * bus is NATS when `NATS_URL` is configured, otherwise the in-process bus; the same handlers run either way.
+ */
+export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
+  const { config, logger } = options;
+  const resources = new SharedResources(config, {
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  let natsBus: BusConnection | undefined;
+  let binding: BusBinding;
+  if (config.runtime.nats_url) {
+    natsBus = await connectBus({
+      url: config.runtime.nats_url,
+      name: `hermes-${options.modules.map((m) => m.name).join('+')}`,
+      logger,
+      waitOnFirstConnect: true,
+    });
+    binding = { kind: 'nats', bus: natsBus, transport: new NatsTransport(natsBus) };
+  } else {
+    binding = { kind: 'in-process', bus: new InProcessBus({ logger }) };
+  }
+
+  const started: RunningService[] = [];
+  const stopAll = async (graceMs?: number) => {
+    for (const s of [...started].reverse()) await s.stop(graceMs);
+    if (binding.kind === 'in-process') await binding.bus.close();
+    await natsBus?.drain();
+    await resources.close();
+  };
+  try {
+    for (const m of options.modules) {
+      started.push(
+        await startService(m, {
+          config,
+          logger,
+          binding,
+          resources,
+          ...(options.loggerFor ? { loggerFor: options.loggerFor } : {}),
+          ...(options.clock ? { clock: options.clock } : {}),
+          ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
+        }),
+      );
+    }
+  } catch (err) {
+    await stopAll(0);
+    throw err;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    bus: binding.kind,
+    services: started,
+    resources,
+    stop: (graceMs) => {
+      stopping ??= stopAll(graceMs);
+      return stopping;
+    },
+  };
+}
