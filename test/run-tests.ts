@@ -11,6 +11,7 @@ import { type ServiceHandle, startNats, startPostgres, startRedis } from '@herme
 
 const DEFAULT_GLOBS = [
   'packages/*/src/**/*.test.ts',
+  'packages/*/test/**/*.test.ts',
   'services/*/test/**/*.test.ts',
   'services/*/src/**/*.test.ts',
   'test/**/*.test.ts',
