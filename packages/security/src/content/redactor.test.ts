@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} references are the input under test
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRedactor } from './redactor.ts';
