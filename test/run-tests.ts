@@ -5,6 +5,7 @@
  * everything it started and exits with the child's code.
  *
  *   node test/run-tests.ts [node --test flags and globs...]
+ *   node test/run-tests.ts --bench test/bench/x.bench.ts   (runs one benchmark script with the same infrastructure)
  */
 import { spawn } from 'node:child_process';
 import { type ServiceHandle, startNats, startPostgres, startRedis } from '@hermes/testing';
@@ -41,6 +42,7 @@ const infra: readonly Infra[] = [
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  const bench = args[0] === '--bench' ? args.slice(1) : undefined;
   const hasGlob = args.some((arg) => !arg.startsWith('-'));
   const testArgs = hasGlob ? args : [...args, ...DEFAULT_GLOBS];
 
@@ -75,7 +77,7 @@ async function main(): Promise<number> {
     if (result.status === 'fulfilled') env[result.value.item.envKey] = result.value.handle.url;
   }
 
-  const child = spawn(process.execPath, ['--test', ...testArgs], { stdio: 'inherit', env });
+  const child = spawn(process.execPath, bench ?? ['--test', ...testArgs], { stdio: 'inherit', env });
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);
   };
