@@ -167,7 +167,7 @@ export class Collector {
       else if (c.type === 'herestring_redirect') {
         const w = this.wordOf(c.namedChildren.at(-1) ?? null, ctx);
         stdinText = w?.text ?? '';
-        redirects.push({ op: '<<<', fd: '0', target: '', dynamic: w?.dynamic ?? false });
+        redirects.push({ op: '<<<', fd: '0', target: '', raw: '', dynamic: w?.dynamic ?? false });
       } else if (c.type === 'heredoc_redirect') {
         for (const h of c.namedChildren) {
           if (!h) continue;
@@ -176,7 +176,7 @@ export class Collector {
           else if (h.type !== 'heredoc_start' && h.type !== 'heredoc_end') trailing.push(h);
         }
         if (stdinText === ctx.stdinText) stdinText = '';
-        redirects.push({ op: '<<', fd: '0', target: '', dynamic: false });
+        redirects.push({ op: '<<', fd: '0', target: '', raw: '', dynamic: false });
       } else if (!body) body = c;
       else trailing.push(c);
     }
@@ -204,7 +204,7 @@ export class Collector {
       else if (c.type === 'file_descriptor') fd = c.text;
       else target = this.decode(c, ctx);
     }
-    return { op, fd, target: target?.text ?? '', dynamic: target?.dynamic ?? true };
+    return { op, fd, target: target?.text ?? '', raw: target?.raw ?? '', dynamic: target?.dynamic ?? true };
   }
 
   private wordOf(node: Node | null, ctx: Ctx): Word | null {

@@ -47,7 +47,7 @@ export function findInlineCode(argv: readonly string[]): InlineCode | null {
 }
 
 /**
- * Inert = the program only prints literals: `print(1)`, `print("x")`, `console.log(1+1)`, `echo 1;`, `puts 1`.
+ * Inert = the program only prints numeric constant expressions: `print(1)`, `console.log(1+1)`, `echo 1;`.
  * Anything else (a call, an import, a name) is judged as code that may do anything. Hermes asks for every
  * inline program; we let this provably side-effect-free shape through (Hermes's own guardian prompt cites
  * `python -c "print('hello')"` as its typical false positive, hermes-behaviour.md §5.1).
@@ -56,7 +56,9 @@ export function isInertCode(lang: InlineCode['lang'], code: string): boolean {
   const body = code.trim().replace(/;+\s*$/, '');
   if (body.length === 0) return true;
   if (body.length > 200) return false;
-  const lit = String.raw`(?:-?[0-9]+(?:\.[0-9]+)?|"[^"\\$\x60{}#]*"|'[^'\\$\x60{}#]*')`;
+  // Numbers only: printed strings are how inline code hands text onward (to a file, a pipe, a config),
+  // so a string-printing program is judged like any other program.
+  const lit = String.raw`(?:-?[0-9]+(?:\.[0-9]+)?)`;
   const expr = String.raw`${lit}(?:\s*[-+*/%,]\s*${lit}){0,8}`;
   const call = (fn: string) => new RegExp(String.raw`^${fn}\s*\(\s*(?:${expr})?\s*\)$`);
   const kw = (fn: string) => new RegExp(String.raw`^${fn}\s+${expr}$`);

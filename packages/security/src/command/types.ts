@@ -79,6 +79,8 @@ export interface Redirect {
   readonly op: string;
   readonly fd: string;
   readonly target: string;
+  /** Target as written (backslashes kept: `C:\\Users\\x\\.ssh\\…` is a Windows path). */
+  readonly raw: string;
   readonly dynamic: boolean;
 }
 

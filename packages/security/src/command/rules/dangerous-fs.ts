@@ -84,7 +84,12 @@ const KIND_TEXT: Record<SensitiveKind, [string, string]> = {
 /** Destinations a command writes to: redirects, tee operands, cp/mv/install destination, in-place edits. */
 export function writeTargets(cmd: SimpleCommand): string[] {
   const out: string[] = [];
-  for (const r of cmd.redirects) if (r.op.includes('>') && !/^&?>&$/.test(r.op) && !/^[0-9]+$/.test(r.target)) out.push(r.target);
+  for (const r of cmd.redirects) {
+    if (!r.op.includes('>') || /^&?>&$/.test(r.op) || /^[0-9]+$/.test(r.target)) continue;
+    out.push(r.target);
+    // Windows spelling: bash eats the backslashes of `C:\Users\x\.ssh\k`; Hermes folds that path (§3.3).
+    if (/^[A-Za-z]:\\/.test(r.raw)) out.push(r.raw);
+  }
   const argv = cmd.argv;
   const name = argv[0] ?? '';
   if (name === 'tee') out.push(...operands(argv));

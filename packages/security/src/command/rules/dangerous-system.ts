@@ -102,7 +102,7 @@ function hermesRules(cmd: SimpleCommand, out: Finding[]): void {
   }
 }
 
-function signalRules(cmd: SimpleCommand, out: Finding[], raw: readonly string[]): void {
+function signalRules(cmd: SimpleCommand, out: Finding[], raw: readonly string[], fullText: string): void {
   const argv = cmd.argv;
   const name = argv[0] ?? '';
   const ev = show(cmd);
@@ -127,7 +127,9 @@ function signalRules(cmd: SimpleCommand, out: Finding[], raw: readonly string[])
   }
   if (name === 'launchctl') {
     const verb = (operands(argv)[0] ?? '').toLowerCase();
-    if (['stop', 'kickstart', 'bootout', 'unload', 'kill', 'disable', 'remove'].includes(verb) && /hermes/i.test(argv.join(' ')) && /gateway/i.test(argv.join(' '))) {
+    // The label may be assigned earlier in the same input (`label=ai.hermes.gateway; launchctl bootout …$label`).
+    const text = cmd.dynamic.some(Boolean) ? fullText : argv.join(' ');
+    if (['stop', 'kickstart', 'bootout', 'unload', 'kill', 'disable', 'remove'].includes(verb) && /hermes/i.test(text) && /gateway/i.test(text)) {
       out.push(pattern('launchd_gateway', 'launchd hermes gateway lifecycle', 'high', ev));
     }
   }
@@ -218,12 +220,12 @@ function windowsRules(cmd: SimpleCommand, out: Finding[]): void {
   if (n === 'reg' && (argv[1] ?? '').toLowerCase() === 'delete') out.push(pattern('windows_destructive', 'Windows destructive command', 'medium', ev));
 }
 
-export function systemRules(cmd: SimpleCommand, out: Finding[], rawWords: readonly string[]): void {
+export function systemRules(cmd: SimpleCommand, out: Finding[], rawWords: readonly string[], fullText = ''): void {
   const name = cmd.argv[0] ?? '';
   if (name === 'git') gitRules(cmd, out);
   if (name === 'docker' || name === 'podman' || name === 'docker-compose' || name === 'podman-compose' || name === 'nerdctl') dockerRules(cmd, out);
   hermesRules(cmd, out);
-  signalRules(cmd, out, rawWords);
+  signalRules(cmd, out, rawWords, fullText);
   packageRules(cmd, out);
   sudoRules(cmd, out);
   readToolRules(cmd, out);

@@ -117,7 +117,7 @@ function fileRules(cmd: SimpleCommand, out: Finding[]): void {
   }
   // `> ~/.x` / `>> $HOME/.x` (Tirith dotfile_overwrite).
   for (const r of cmd.redirects) {
-    if (r.op.includes('>') && /^(?:~|\$HOME|\$\{HOME\})\/\.[^/]/.test(r.target)) {
+    if (r.op.includes('>') && /^(?:~|\$HOME|\$\{HOME\})\/\.[^/]+$/.test(r.target)) {
       out.push(tirith('dotfile_overwrite', 'high', 'Dotfile overwritten', 'Writing into a home dotfile changes shell or tool start-up', `${r.op} ${r.target}`));
     }
   }
