@@ -5,7 +5,7 @@ import { CommandTooLargeError } from './errors.ts';
 import { normalizeCommand } from './normalize.ts';
 import { deletionRules, diskRules, permissionRules, sensitiveWriteRules } from './rules/dangerous-fs.ts';
 import { systemRules } from './rules/dangerous-system.ts';
-import { operands, pattern, show } from './rules/finding.ts';
+import { operands, pattern, show, tirith } from './rules/finding.ts';
 import { forkBombFinding, hardlineRules } from './rules/hardline.ts';
 import { commandShapeRules } from './tirith/command-rules.ts';
 import { execRules, readsProgramFromStdin } from './tirith/exec-rules.ts';
@@ -22,7 +22,10 @@ export interface AnalyzeOptions {
   readonly home?: string;
 }
 
-const METADATA_TEXT = /(?<![0-9.])(?:169\.254\.169\.254|100\.100\.100\.200)(?![0-9])|(?<![\w.-])metadata\.google\.internal(?![\w.-])|(?<![\w:])fd00:ec2::254(?![\w:])/i;
+const METADATA_TEXT =
+  /(?<![0-9.])(?:169\.254\.169\.254|100\.100\.100\.200)(?![0-9])|(?<![\w.-])metadata\.google\.internal(?![\w.-])|(?<![\w:])fd00:ec2::254(?![\w:])/i;
+/** PowerShell download-and-run: `iex (iwr …)`, `iex(New-Object Net.WebClient).DownloadString(…)`. */
+const PS_IEX_DOWNLOAD = /\b(?:iex|invoke-expression)\s*\(+\s*(?:iwr|irm|invoke-webrequest|invoke-restmethod|curl|wget|new-object\s+(?:system\.)?net\.webclient)\b/i;
 const FORK_BOMB_TEXT = /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:/;
 
 function rulesFor(cmd: SimpleCommand, out: Finding[], fullText: string, home?: string): void {
@@ -46,7 +49,14 @@ function demote(f: Finding, stored: boolean): Finding | null {
   // tc-0237); text written to a script keeps everything but the local floor (corpus hc-0518).
   if (severityRank(f.severity) < severityRank(stored ? 'low' : 'high')) return null;
   if (f.source !== 'hardline' && !f.floor) return f;
-  return { ...f, source: 'pattern', severity: 'high', floor: false, description: `${f.description} (not on this machine)`, key: `${f.key} (remote or stored)` };
+  return {
+    ...f,
+    source: 'pattern',
+    severity: 'high',
+    floor: false,
+    description: `${f.description} (not on this machine)`,
+    key: `${f.key} (remote or stored)`,
+  };
 }
 
 function isExecBitMode(mode: string): boolean {
@@ -61,23 +71,38 @@ function crossCommandRules(cmds: readonly SimpleCommand[], out: Finding[]): void
   for (const c of cmds) {
     const n = c.argv[0] ?? '';
     const ops = operands(c.argv);
-    const runs = [strip(c.path), ...(c.argv.length > 1 && /^(?:sh|bash|zsh|dash|ksh|python[0-9.]*|node|perl|ruby|php|source|\.)$/.test(n) ? [strip(ops[0] ?? '')] : [])];
-    if (runs.some((r) => r && downloaded.has(r))) out.push(pattern('download_then_execute', 'download then execute', 'high', show(c), 'Download, inspect, then run'));
-    else if (runs.some((r) => r && madeExecutable.has(r)) && (c.path.includes('/') || runs.length > 1)) out.push(pattern('chmod_then_execute', 'chmod +x then execute', 'medium', show(c)));
+    const runs = [
+      strip(c.path),
+      ...(c.argv.length > 1 && /^(?:sh|bash|zsh|dash|ksh|python[0-9.]*|node|perl|ruby|php|source|\.)$/.test(n)
+        ? [strip(ops[0] ?? '')]
+        : []),
+    ];
+    if (runs.some((r) => r && downloaded.has(r)))
+      out.push(
+        pattern('download_then_execute', 'download then execute', 'high', show(c), 'Download, inspect, then run'),
+      );
+    else if (runs.some((r) => r && madeExecutable.has(r)) && (c.path.includes('/') || runs.length > 1))
+      out.push(pattern('chmod_then_execute', 'chmod +x then execute', 'medium', show(c)));
     if (n === 'curl' || n === 'wget') {
       for (let i = 1; i < c.argv.length; i++) {
         const a = c.argv[i] as string;
-        if (a === '-o' || a === '--output' || (n === 'wget' && (a === '-O' || a === '--output-document'))) downloaded.add(strip(c.argv[i + 1] ?? ''));
-        else if (a.startsWith('--output=') || a.startsWith('--output-document=')) downloaded.add(strip(a.slice(a.indexOf('=') + 1)));
+        if (a === '-o' || a === '--output' || (n === 'wget' && (a === '-O' || a === '--output-document')))
+          downloaded.add(strip(c.argv[i + 1] ?? ''));
+        else if (a.startsWith('--output=') || a.startsWith('--output-document='))
+          downloaded.add(strip(a.slice(a.indexOf('=') + 1)));
       }
       const remoteName = n === 'wget' || c.argv.includes('-O') || c.argv.includes('--remote-name');
-      if (remoteName) for (const o of ops) if (o.includes('://')) downloaded.add((o.split(/[?#]/)[0] ?? '').split('/').pop() ?? '');
+      if (remoteName)
+        for (const o of ops) if (o.includes('://')) downloaded.add((o.split(/[?#]/)[0] ?? '').split('/').pop() ?? '');
       downloaded.delete('');
       downloaded.delete('-');
     }
     if (n === 'chmod' && ops.length >= 2 && isExecBitMode(ops[0] as string)) {
       for (const o of ops.slice(1)) {
-        if (downloaded.has(strip(o))) out.push(pattern('download_then_execute', 'download then execute', 'high', show(c), 'Download, inspect, then run'));
+        if (downloaded.has(strip(o)))
+          out.push(
+            pattern('download_then_execute', 'download then execute', 'high', show(c), 'Download, inspect, then run'),
+          );
         madeExecutable.add(strip(o));
       }
     }
@@ -93,7 +118,10 @@ function storedCommands(col: Collector): SimpleCommand[] {
   for (const c of col.commands) {
     const n = c.argv[0] ?? '';
     if ((n === 'echo' || n === 'printf') && c.argv.length > 1 && !c.dynamic.some(Boolean)) {
-      const toFile = c.redirects.some((r) => r.op.includes('>') && r.target !== '/dev/null' && !/^\/dev\/std/.test(r.target) && !/^[0-9]+$/.test(r.target));
+      const toFile = c.redirects.some(
+        (r) =>
+          r.op.includes('>') && r.target !== '/dev/null' && !/^\/dev\/std/.test(r.target) && !/^[0-9]+$/.test(r.target),
+      );
       if (toFile) sub.analyzeSource(c.argv.slice(1).join(' '), c.depth + 1, 'stored');
     }
     if (SCHEDULERS.test(n) && c.argv[1] === 'cron' && ['create', 'add'].includes(c.argv[2] ?? '')) {
@@ -129,15 +157,27 @@ export function analyzeCommand(command: string, opts: AnalyzeOptions = {}): Comm
   textScan(command, findings);
   // `tirith diff|check|explain <url>` inspects a suspicious URL: the URL is the subject, not a download
   // (corpus tc-0580). `tirith run` does fetch and run, so it stays a sink.
-  const inspecting = col.commands.length > 0 && col.commands.every((c) => c.argv[0] === 'tirith' && c.argv[1] !== 'run');
+  const inspecting =
+    col.commands.length > 0 && col.commands.every((c) => c.argv[0] === 'tirith' && c.argv[1] !== 'run');
   if (inspecting) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === 'confusable_text') findings.splice(i, 1);
   } else urlRules(extractUrls(command), findings);
   const stored = storedCommands(col);
   for (const fb of col.forkBombs) findings.push(forkBombFinding(fb));
   if (FORK_BOMB_TEXT.test(norm) && col.forkBombs.length === 0) findings.push(forkBombFinding(norm.slice(0, 80)));
+  if (PS_IEX_DOWNLOAD.test(norm)) {
+    findings.push(tirith('ps_inline_download_execute', 'high', 'Download executed in memory', 'PowerShell downloads a script and runs it with Invoke-Expression', norm.match(PS_IEX_DOWNLOAD)?.[0] ?? ''));
+  }
   if (METADATA_TEXT.test(norm)) {
-    findings.push(pattern('cloud_metadata', 'cloud metadata endpoint access (instance credentials)', 'high', norm.match(METADATA_TEXT)?.[0] ?? '', 'Do not query instance metadata from the agent'));
+    findings.push(
+      pattern(
+        'cloud_metadata',
+        'cloud metadata endpoint access (instance credentials)',
+        'high',
+        norm.match(METADATA_TEXT)?.[0] ?? '',
+        'Do not query instance metadata from the agent',
+      ),
+    );
   }
   for (const f of col.findings) findings.push(f);
   for (const cmd of [...col.commands, ...stored]) {
@@ -150,7 +190,10 @@ export function analyzeCommand(command: string, opts: AnalyzeOptions = {}): Comm
       }
     } else rulesFor(cmd, findings, norm, opts.home);
   }
-  crossCommandRules(col.commands.filter((c) => c.origin !== 'remote' && c.origin !== 'stored'), findings);
+  crossCommandRules(
+    col.commands.filter((c) => c.origin !== 'remote' && c.origin !== 'stored'),
+    findings,
+  );
   return { commands: col.commands, findings: dedupe(findings) };
 }
 

@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { findInlineCode, inlineTraits, stringLiterals } from './inline-code.ts';
 import { parseShell } from './shell-parser.ts';
-import { type CommandOrigin, type Finding, type Redirect, type SimpleCommand } from './types.ts';
+import type { CommandOrigin, Finding, Redirect, SimpleCommand } from './types.ts';
 import { commandBase, unwrap } from './unwrap.ts';
 import { braceExpand, decodeAnsiC, literalWord, unescapeBare, unescapeDouble, type Word } from './word.ts';
 
@@ -16,7 +16,23 @@ export const MAX_AST_DEPTH = 256;
 /** Total tree nodes visited per analysis; bounds adversarial inputs (10k pipes ≈ 30k nodes). */
 export const MAX_NODES = 400_000;
 
-export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'csh', 'tcsh', 'yash', 'rbash', 'pdksh', 'oksh', 'posh']);
+export const SHELLS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'ash',
+  'mksh',
+  'fish',
+  'csh',
+  'tcsh',
+  'yash',
+  'rbash',
+  'pdksh',
+  'oksh',
+  'posh',
+]);
 
 interface Ctx {
   readonly depth: number;
@@ -53,7 +69,13 @@ export class Collector {
   }
 
   /** Parses `src` and walks it. `pipeIn`/`stdinText` describe what is fed to the first command. */
-  analyzeSource(src: string, depth: number, origin: CommandOrigin, pipeIn: readonly SimpleCommand[] = [], stdinText?: string): SimpleCommand[] {
+  analyzeSource(
+    src: string,
+    depth: number,
+    origin: CommandOrigin,
+    pipeIn: readonly SimpleCommand[] = [],
+    stdinText?: string,
+  ): SimpleCommand[] {
     if (depth > MAX_NESTING) {
       this.incomplete(`nesting deeper than ${MAX_NESTING} levels`, src);
       return [];
@@ -127,7 +149,13 @@ export class Collector {
     const out: SimpleCommand[] = [];
     for (const c of node.namedChildren) {
       if (!c) continue;
-      if (c.type === 'word' || c.type === 'string' || c.type === 'concatenation' || c.type === 'simple_expansion' || c.type === 'expansion') {
+      if (
+        c.type === 'word' ||
+        c.type === 'string' ||
+        c.type === 'concatenation' ||
+        c.type === 'simple_expansion' ||
+        c.type === 'expansion'
+      ) {
         this.decode(c, ctx); // for substitutions inside conditions / for-lists
         continue;
       }
@@ -157,7 +185,7 @@ export class Collector {
     let body: Node | null = null;
     for (let i = 0; i < node.childCount; i++) {
       const c = node.child(i);
-      if (!c || !c.isNamed) continue;
+      if (!c?.isNamed) continue;
       const field = node.fieldNameForChild(i);
       if (field === 'body') {
         body = c;
@@ -242,8 +270,13 @@ export class Collector {
     const before = this.commands.length;
     this.walk(body, ctx);
     // Fork bomb: a function that calls itself through a pipe or in the background (`:(){ :|:& };:`).
-    const self = this.commands.slice(before).filter((c) => c.argv[0] === name.toLowerCase() || (c.path === name && c.argv.length > 0));
-    if (self.length > 0 && (self.some((c) => c.pipedFrom.length > 0) || /&\s*(?:[;}\n]|$)/.test(body.text) || self.length > 1)) {
+    const self = this.commands
+      .slice(before)
+      .filter((c) => c.argv[0] === name.toLowerCase() || (c.path === name && c.argv.length > 0));
+    if (
+      self.length > 0 &&
+      (self.some((c) => c.pipedFrom.length > 0) || /&\s*(?:[;}\n]|$)/.test(body.text) || self.length > 1)
+    ) {
       this.forkBombs.push(node.text.slice(0, 80));
     }
     return [];
@@ -251,7 +284,14 @@ export class Collector {
 
   private substitution(node: Node, ctx: Ctx): SimpleCommand[] {
     const out: SimpleCommand[] = [];
-    const inner: Ctx = { ...ctx, depth: ctx.depth + 1, origin: sticky(ctx.origin, 'substitution'), pipeIn: [], redirects: [], stdinText: undefined };
+    const inner: Ctx = {
+      ...ctx,
+      depth: ctx.depth + 1,
+      origin: sticky(ctx.origin, 'substitution'),
+      pipeIn: [],
+      redirects: [],
+      stdinText: undefined,
+    };
     if (inner.depth > MAX_NESTING) {
       this.incomplete(`nesting deeper than ${MAX_NESTING} levels`, node.text.slice(0, 80));
       return out;
@@ -269,11 +309,23 @@ export class Collector {
         return { text: unescapeBare(node.text), dynamic: false, quoted: false, procSubst: false, raw: node.text };
       case 'raw_string': {
         const t = node.text;
-        return { text: t.slice(1, t.endsWith("'") && t.length > 1 ? -1 : undefined), dynamic: false, quoted: true, procSubst: false, raw: t };
+        return {
+          text: t.slice(1, t.endsWith("'") && t.length > 1 ? -1 : undefined),
+          dynamic: false,
+          quoted: true,
+          procSubst: false,
+          raw: t,
+        };
       }
       case 'ansi_c_string': {
         const t = node.text;
-        return { text: decodeAnsiC(t.slice(2, t.endsWith("'") && t.length > 2 ? -1 : undefined)), dynamic: false, quoted: true, procSubst: false, raw: t };
+        return {
+          text: decodeAnsiC(t.slice(2, t.endsWith("'") && t.length > 2 ? -1 : undefined)),
+          dynamic: false,
+          quoted: true,
+          procSubst: false,
+          raw: t,
+        };
       }
       case 'string':
       case 'translated_string':
@@ -293,7 +345,8 @@ export class Collector {
       case 'command_substitution': {
         const inner = this.substitution(node, ctx);
         const resolved = staticEcho(inner);
-        if (resolved !== null) return { text: resolved, dynamic: false, quoted: false, procSubst: false, raw: node.text };
+        if (resolved !== null)
+          return { text: resolved, dynamic: false, quoted: false, procSubst: false, raw: node.text };
         return { text: node.text, dynamic: true, quoted: false, procSubst: false, raw: node.text };
       }
       case 'process_substitution':
@@ -305,7 +358,13 @@ export class Collector {
       default: {
         // brace_expression, array, test operators …: keep the text, descend for substitutions.
         for (const c of node.namedChildren) if (c) this.decode(c, ctx);
-        return { text: node.text, dynamic: node.type !== 'brace_expression', quoted: false, procSubst: false, raw: node.text };
+        return {
+          text: node.text,
+          dynamic: node.type !== 'brace_expression',
+          quoted: false,
+          procSubst: false,
+          raw: node.text,
+        };
       }
     }
   }
@@ -379,10 +438,27 @@ export class Collector {
   }
 
   /** Unwraps launchers, recurses into carriers and records the simple command. */
-  private push(words: readonly Word[], assignments: { name: string; value: string }[], ctx: Ctx, original: readonly Word[], extraArgs = false): SimpleCommand | null {
+  private push(
+    words: readonly Word[],
+    assignments: { name: string; value: string }[],
+    ctx: Ctx,
+    original: readonly Word[],
+    extraArgs = false,
+  ): SimpleCommand | null {
     if (words.length === 0) {
       if (assignments.length === 0) return null;
-      const empty: SimpleCommand = { argv: [], dynamic: [], wrappers: [], path: '', assignments, redirects: ctx.redirects, pipedFrom: ctx.pipeIn, depth: ctx.depth, origin: ctx.origin, extraArgs };
+      const empty: SimpleCommand = {
+        argv: [],
+        dynamic: [],
+        wrappers: [],
+        path: '',
+        assignments,
+        redirects: ctx.redirects,
+        pipedFrom: ctx.pipeIn,
+        depth: ctx.depth,
+        origin: ctx.origin,
+        extraArgs,
+      };
       this.commands.push(empty);
       return empty;
     }
@@ -394,7 +470,10 @@ export class Collector {
         source: 'analysis',
         title: 'Too many command wrappers',
         description: 'More launchers (sudo/env/command/…) than the analyser follows',
-        evidence: original.map((w) => w.text).join(' ').slice(0, 160),
+        evidence: original
+          .map((w) => w.text)
+          .join(' ')
+          .slice(0, 160),
         key: 'tirith:wrapper_chain_too_deep',
       });
       this.incomplete('wrapper chain deeper than 32', original[0]?.text ?? '');
@@ -403,12 +482,15 @@ export class Collector {
     for (const w of u.wrappers) {
       for (const a of w) {
         const eq = a.indexOf('=');
-        if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(a.slice(0, eq))) assignments.push({ name: a.slice(0, eq), value: a.slice(eq + 1) });
+        if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(a.slice(0, eq)))
+          assignments.push({ name: a.slice(0, eq), value: a.slice(eq + 1) });
       }
     }
     const inner = u.words;
     const head = inner[0];
-    const argv = inner.map((w, i) => (i === 0 ? commandBase(w.text) : w.text));
+    // A Windows path as command word (`C:\Git\bin\bash.exe`): bash would eat the backslashes; the name is
+    // the last path component (Tirith recognises paths and `.exe`).
+    const argv = inner.map((w, i) => (i === 0 ? commandBase(/^[A-Za-z]:\\/.test(w.raw) ? w.raw : w.text) : w.text));
     const cmd: SimpleCommand = {
       argv,
       dynamic: inner.map((w) => w.dynamic),
@@ -464,7 +546,8 @@ export class Collector {
       }
       const script = words[i];
       if (script && !stdinMode) {
-        if (script.procSubst || script.dynamic) this.incomplete('shell runs a script whose content is not visible', script.raw);
+        if (script.procSubst || script.dynamic)
+          this.incomplete('shell runs a script whose content is not visible', script.raw);
         return;
       }
       if (ctx.stdinText !== undefined) this.analyzeSource(ctx.stdinText, d, sticky(ctx.origin, 'heredoc'));
@@ -472,7 +555,8 @@ export class Collector {
     }
     if (name === 'eval') {
       const rest = words.slice(1);
-      if (rest.some((w) => w.dynamic)) this.incomplete('eval of text that is not static', rest.map((w) => w.raw).join(' '));
+      if (rest.some((w) => w.dynamic))
+        this.incomplete('eval of text that is not static', rest.map((w) => w.raw).join(' '));
       this.analyzeSource(rest.map((w) => w.text).join(' '), d, sticky(ctx.origin, 'eval'));
       return;
     }
@@ -512,7 +596,8 @@ export class Collector {
       }
       const remote = words.slice(i + 1);
       if (remote.length > 0) {
-        if (remote.some((w) => w.dynamic)) this.incomplete('remote command is not static', remote.map((w) => w.raw).join(' '));
+        if (remote.some((w) => w.dynamic))
+          this.incomplete('remote command is not static', remote.map((w) => w.raw).join(' '));
         this.analyzeSource(remote.map((w) => w.text).join(' '), d, sticky(ctx.origin, 'remote'));
       }
       return;
@@ -524,7 +609,14 @@ export class Collector {
           let j = i + 1;
           while (j < words.length && (words[j] as Word).text !== ';' && (words[j] as Word).text !== '+') j++;
           const sub = words.slice(i + 1, j);
-          if (sub.length > 0) this.push(sub, [], { ...ctx, origin: sticky(ctx.origin, 'find-exec'), pipeIn: [], redirects: [], stdinText: undefined }, sub, true);
+          if (sub.length > 0)
+            this.push(
+              sub,
+              [],
+              { ...ctx, origin: sticky(ctx.origin, 'find-exec'), pipeIn: [], redirects: [], stdinText: undefined },
+              sub,
+              true,
+            );
           i = j;
         }
       }
@@ -532,7 +624,8 @@ export class Collector {
     }
     if (name === 'watch') {
       let i = 1;
-      while (i < argv.length && (argv[i] as string).startsWith('-')) i += /^-(?:n|d|-interval)$/.test(argv[i] as string) ? 2 : 1;
+      while (i < argv.length && (argv[i] as string).startsWith('-'))
+        i += /^-(?:n|d|-interval)$/.test(argv[i] as string) ? 2 : 1;
       const rest = words.slice(i);
       if (rest.length > 0) this.analyzeSource(rest.map((w) => w.text).join(' '), d, sticky(ctx.origin, 'shell-c'));
       return;

@@ -34,7 +34,9 @@ export function isIsolatedBackend(backend: Backend, hostAccess = false): boolean
 }
 
 function describe(fs: readonly Finding[]): string {
-  return fs.map((f) => (f.source === 'tirith' ? `[${f.severity.toUpperCase()}] ${f.title}: ${f.description}` : f.description)).join('; ');
+  return fs
+    .map((f) => (f.source === 'tirith' ? `[${f.severity.toUpperCase()}] ${f.title}: ${f.description}` : f.description))
+    .join('; ');
 }
 
 export function evaluateCommand(input: EvaluateInput): Evaluation {
@@ -55,20 +57,41 @@ export function evaluateCommand(input: EvaluateInput): Evaluation {
       key: 'input too large',
       floor: true,
     };
-    return { decision: 'deny', hardline: false, findings: [f], message: `BLOCKED: ${f.description}. Write the script to a file and run the file instead.` };
+    return {
+      decision: 'deny',
+      hardline: false,
+      findings: [f],
+      message: `BLOCKED: ${f.description}. Write the script to a file and run the file instead.`,
+    };
   }
   const hard = findings.filter((f) => f.source === 'hardline');
   if (hard.length > 0) {
-    return { decision: 'deny', hardline: true, findings, message: `BLOCKED (hardline): ${describe(hard)}. ${HARDLINE_MESSAGE}` };
+    return {
+      decision: 'deny',
+      hardline: true,
+      findings,
+      message: `BLOCKED (hardline): ${describe(hard)}. ${HARDLINE_MESSAGE}`,
+    };
   }
   if (isIsolatedBackend(backend, input.hostAccess)) {
-    return { decision: 'allow', hardline: false, findings, message: `allowed: the ${backend} backend is the security boundary` };
+    return {
+      decision: 'allow',
+      hardline: false,
+      findings,
+      message: `allowed: the ${backend} backend is the security boundary`,
+    };
   }
   const floors = findings.filter((f) => f.floor);
   if (floors.length > 0) {
-    return { decision: 'deny', hardline: false, findings, message: `BLOCKED: ${describe(floors)}. Do not retry or pipe passwords; ask the user to run it in their own terminal.` };
+    return {
+      decision: 'deny',
+      hardline: false,
+      findings,
+      message: `BLOCKED: ${describe(floors)}. Do not retry or pipe passwords; ask the user to run it in their own terminal.`,
+    };
   }
-  if (input.yolo || mode === 'off') return { decision: 'allow', hardline: false, findings, message: 'allowed: approvals are off (yolo)' };
+  if (input.yolo || mode === 'off')
+    return { decision: 'allow', hardline: false, findings, message: 'allowed: approvals are off (yolo)' };
   const actionable = findings.filter((f) => severityRank(f.severity) >= severityRank('low'));
   if (actionable.length === 0) return { decision: 'allow', hardline: false, findings, message: 'allowed' };
   return { decision: 'ask', hardline: false, findings, message: `DANGEROUS COMMAND: ${describe(actionable)}` };

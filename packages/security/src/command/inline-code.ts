@@ -41,7 +41,8 @@ export function findInlineCode(argv: readonly string[]): InlineCode | null {
     if (lang === 'python' && !a.startsWith('-')) return null; // script file: python script.py -c … is its own argv
     if (lang === 'python' && a === '-m') return null;
     if (lang === 'node' && !a.startsWith('-')) return null;
-    if ((lang === 'node' || lang === 'python') && a.startsWith('--') && a.includes('=') === false && a !== '--') continue;
+    if ((lang === 'node' || lang === 'python') && a.startsWith('--') && a.includes('=') === false && a !== '--')
+      continue;
   }
   return null;
 }
@@ -87,10 +88,13 @@ export function isInertCode(lang: InlineCode['lang'], code: string): boolean {
 
 const SPAWN_RE =
   /\b(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess|popen|Popen|check_output|check_call|execSync|execFileSync|spawnSync|spawn|child_process|system|exec|shell_exec|passthru|proc_open|IO\.popen|Kernel\.exec|Runtime|pty\.spawn|commands\.getoutput)\b|`[^`]+`/;
-const DELETE_RE = /\b(?:rmSync|rmdirSync|unlinkSync|rmtree|os\.remove|os\.unlink|os\.rmdir|unlink|rmdir|FileUtils\.rm_rf|rm_rf|remove_dir_all|shutil)\b/;
-const DECODE_EXEC_RE = /\b(?:b64decode|b32decode|a85decode|atob|decode_base64|base64_decode|unpack1?\s*\(\s*['"]m|Buffer\.from\s*\([^)]*['"]base64['"]|fromhex|codecs\.decode)\b/;
+const DELETE_RE =
+  /\b(?:rmSync|rmdirSync|unlinkSync|rmtree|os\.remove|os\.unlink|os\.rmdir|unlink|rmdir|FileUtils\.rm_rf|rm_rf|remove_dir_all|shutil)\b/;
+const DECODE_EXEC_RE =
+  /\b(?:b64decode|b32decode|a85decode|atob|decode_base64|base64_decode|unpack1?\s*\(\s*['"]m|Buffer\.from\s*\([^)]*['"]base64['"]|codecs\.decode)\b/;
 const EVAL_RE = /\b(?:exec|eval|compile|Function|system|spawn)\s*\(/;
-const NET_RE = /\b(?:socket|urllib|requests\.|http\.client|httplib|fetch\s*\(|https?\.get|https?\.request|XMLHttpRequest|Net::HTTP|open-uri|IO::Socket|fsockopen|curl_exec|LWP)\b/;
+const NET_RE =
+  /\b(?:socket|urllib|requests\.|http\.client|httplib|fetch\s*\(|https?\.get|https?\.request|XMLHttpRequest|Net::HTTP|open-uri|IO::Socket|fsockopen|curl_exec|LWP)\b/;
 
 export interface InlineTraits {
   readonly spawns: boolean;

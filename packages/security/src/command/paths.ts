@@ -31,6 +31,7 @@ export function isSystemDir(p: string): boolean {
   return !rest.includes('/') && SYSTEM_DIRS.has(rest);
 }
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the literal shell spelling `${HOME}`
 const HOME_FORMS = ['~', '$HOME', '${HOME}'];
 
 /** `~`, `~/`, `~/*`, `$HOME`, `${HOME}` (+ `/`, `/*`): the whole home directory. */
@@ -50,15 +51,19 @@ export function isRawDevice(p: string): boolean {
   const s = p.replace(/\/{2,}/g, '/');
   if (!s.startsWith('/dev/')) return false;
   const rest = s.slice(5);
-  return /^(?:sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme[0-9]|mmcblk[0-9]|md[0-9]|dm-[0-9]|loop[0-9]|nbd[0-9]|r?disk[0-9]|mapper\/[^/]+$|disk\/by-(?:id|uuid|path|label|partuuid|partlabel)\/[^/]+$)/.test(rest);
+  return /^(?:sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme[0-9]|mmcblk[0-9]|md[0-9]|dm-[0-9]|loop[0-9]|nbd[0-9]|r?disk[0-9]|mapper\/[^/]+$|disk\/by-(?:id|uuid|path|label|partuuid|partlabel)\/[^/]+$)/.test(
+    rest,
+  );
 }
 
 /** Home spellings folded to `~` so sensitive-path checks see one form (§3.3). */
 export function foldHome(p: string, home?: string): string {
   let s = p.replace(/\\/g, '/');
   if (s.startsWith('$HOME')) s = `~${s.slice(5)}`;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal shell spelling `${HOME}`
   else if (s.startsWith('${HOME}')) s = `~${s.slice(7)}`;
   else if (s.startsWith('$HERMES_HOME')) s = `~/.hermes${s.slice(12)}`;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal shell spelling
   else if (s.startsWith('${HERMES_HOME}')) s = `~/.hermes${s.slice(14)}`;
   if (home) {
     const h = home.replace(/\\/g, '/').replace(/\/$/, '');
@@ -77,7 +82,21 @@ export const SensitiveKind = {
 } as const;
 export type SensitiveKind = (typeof SensitiveKind)[keyof typeof SensitiveKind];
 
-const SHELL_RC = new Set(['.bashrc', '.zshrc', '.profile', '.bash_profile', '.zprofile', '.bash_login', '.zshenv', '.zlogin', '.bash_logout', '.kshrc', '.cshrc', '.tcshrc', '.config/fish/config.fish']);
+const SHELL_RC = new Set([
+  '.bashrc',
+  '.zshrc',
+  '.profile',
+  '.bash_profile',
+  '.zprofile',
+  '.bash_login',
+  '.zshenv',
+  '.zlogin',
+  '.bash_logout',
+  '.kshrc',
+  '.cshrc',
+  '.tcshrc',
+  '.config/fish/config.fish',
+]);
 const CRED_FILES = new Set(['.netrc', '.pgpass', '.npmrc', '.pypirc', '.git-credentials', '.dockercfg']);
 const CRED_DIRS = ['.aws/', '.gnupg/', '.kube/', '.docker/', '.azure/', '.config/gh/', '.config/gcloud/'];
 

@@ -108,7 +108,19 @@ const PEELERS: Record<string, Peeler> = {
       if (t[0] !== '-' || t.length < 2) break;
       if (t.startsWith('--')) {
         const name = t.slice(2).split('=')[0] as string;
-        const takes = ['user', 'group', 'host', 'prompt', 'close-from', 'chdir', 'role', 'type', 'other-user', 'command-timeout', 'chroot'];
+        const takes = [
+          'user',
+          'group',
+          'host',
+          'prompt',
+          'close-from',
+          'chdir',
+          'role',
+          'type',
+          'other-user',
+          'command-timeout',
+          'chroot',
+        ];
         i += !t.includes('=') && takes.includes(name) ? 2 : 1;
         continue;
       }
@@ -135,8 +147,14 @@ const PEELERS: Record<string, Peeler> = {
         i++;
         break;
       }
-      if (t === '-S' || t === '--split-string' || t.startsWith('--split-string=') || (t.startsWith('-S') && t.length > 2)) {
-        const body = t === '-S' || t === '--split-string' ? (w[i + 1]?.text ?? '') : t.startsWith('-S') ? t.slice(2) : t.slice(15);
+      if (
+        t === '-S' ||
+        t === '--split-string' ||
+        t.startsWith('--split-string=') ||
+        (t.startsWith('-S') && t.length > 2)
+      ) {
+        const body =
+          t === '-S' || t === '--split-string' ? (w[i + 1]?.text ?? '') : t.startsWith('-S') ? t.slice(2) : t.slice(15);
         const next = t === '-S' || t === '--split-string' ? i + 2 : i + 1;
         const split = splitWords(body.slice(0, 65536)).map((text) => ({ ...(w[i] as Word), text, raw: text }));
         return { rest: next, split };
@@ -148,7 +166,10 @@ const PEELERS: Record<string, Peeler> = {
       if (t[0] !== '-' || t.length < 2) break;
       if (t.startsWith('--')) {
         const name = t.slice(2).split('=')[0] as string;
-        i += !t.includes('=') && ['unset', 'chdir', 'default-signal', 'ignore-signal', 'block-signal'].includes(name) ? 2 : 1;
+        i +=
+          !t.includes('=') && ['unset', 'chdir', 'default-signal', 'ignore-signal', 'block-signal'].includes(name)
+            ? 2
+            : 1;
         continue;
       }
       i += /[uCP]$/.test(t) ? 2 : 1;
@@ -202,7 +223,16 @@ const PEELERS: Record<string, Peeler> = {
   busybox: () => ({ rest: 1 }),
   toybox: () => ({ rest: 1 }),
   xargs: (w) => {
-    const i = skipOptions(w, 1, 'IdnPLsEa', ['delimiter', 'max-args', 'max-procs', 'max-lines', 'max-chars', 'eof', 'arg-file', 'replace']);
+    const i = skipOptions(w, 1, 'IdnPLsEa', [
+      'delimiter',
+      'max-args',
+      'max-procs',
+      'max-lines',
+      'max-chars',
+      'eof',
+      'arg-file',
+      'replace',
+    ]);
     return { rest: i, extra: true };
   },
 };

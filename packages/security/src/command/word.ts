@@ -97,7 +97,8 @@ export function decodeAnsiC(body: string): string {
     } else if (d >= '0' && d <= '7') {
       let j = i + 1;
       let oct = '';
-      while (j < body.length && oct.length < 3 && (body[j] as string) >= '0' && (body[j] as string) <= '7') oct += body[j++];
+      while (j < body.length && oct.length < 3 && (body[j] as string) >= '0' && (body[j] as string) <= '7')
+        oct += body[j++];
       out += String.fromCharCode(Number.parseInt(oct, 8) & 0xff);
       i = j - 1;
     } else if (d === 'c' && i + 2 < body.length) {

@@ -19,7 +19,13 @@ export function hardline(rule: string, description: string, evidence: string): F
   };
 }
 
-export function pattern(rule: string, description: string, severity: Severity, evidence: string, safer?: string): Finding {
+export function pattern(
+  rule: string,
+  description: string,
+  severity: Severity,
+  evidence: string,
+  safer?: string,
+): Finding {
   return {
     rule,
     severity,
@@ -32,7 +38,14 @@ export function pattern(rule: string, description: string, severity: Severity, e
   };
 }
 
-export function tirith(rule: string, severity: Severity, title: string, description: string, evidence: string, safer?: string): Finding {
+export function tirith(
+  rule: string,
+  severity: Severity,
+  title: string,
+  description: string,
+  evidence: string,
+  safer?: string,
+): Finding {
   return {
     rule,
     severity,

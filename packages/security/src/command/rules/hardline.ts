@@ -61,7 +61,8 @@ export function hardlineRules(cmd: SimpleCommand, out: Finding[]): void {
     }
     case 'dd':
       for (const a of argv.slice(1)) {
-        if (a.startsWith('of=') && isRawDevice(a.slice(3))) out.push(hardline('hardline_dd_device', 'dd onto a raw block device', show(cmd)));
+        if (a.startsWith('of=') && isRawDevice(a.slice(3)))
+          out.push(hardline('hardline_dd_device', 'dd onto a raw block device', show(cmd)));
       }
       return;
     case 'tee':
@@ -75,7 +76,8 @@ export function hardlineRules(cmd: SimpleCommand, out: Finding[]): void {
     }
     case 'init':
     case 'telinit':
-      if (argv[1] === '0' || argv[1] === '6') out.push(hardline('hardline_shutdown', 'shut down or reboot the machine', show(cmd)));
+      if (argv[1] === '0' || argv[1] === '6')
+        out.push(hardline('hardline_shutdown', 'shut down or reboot the machine', show(cmd)));
       return;
     case 'systemctl': {
       const verb = operands(argv).find((a) => !a.includes('='));
@@ -86,9 +88,10 @@ export function hardlineRules(cmd: SimpleCommand, out: Finding[]): void {
     }
     default:
       if (name === 'mkfs' || name.startsWith('mkfs.') || name.startsWith('newfs')) {
-        if (name === 'mkfs' || name.startsWith('mkfs.') || deviceOperand(argv)) out.push(hardline('hardline_mkfs', 'format a filesystem (mkfs)', show(cmd)));
+        if (name === 'mkfs' || name.startsWith('mkfs.') || deviceOperand(argv))
+          out.push(hardline('hardline_mkfs', 'format a filesystem (mkfs)', show(cmd)));
       } else if (SHUTDOWN.has(name)) {
-        if (!argv.slice(1).some((a) => a === '--help' || a === '-h' && name !== 'shutdown' || a === '--version')) {
+        if (!argv.slice(1).some((a) => a === '--help' || (a === '-h' && name !== 'shutdown') || a === '--version')) {
           out.push(hardline('hardline_shutdown', 'shut down or reboot the machine', show(cmd)));
         }
       }

@@ -5,18 +5,17 @@ import type { Finding } from '../types.ts';
 import { confusableOf } from './confusables.ts';
 
 const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-const JOINING = /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}\p{Script=Mongolian}\p{Extended_Pictographic}]/u;
+const JOINING =
+  /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}\p{Script=Mongolian}\p{Extended_Pictographic}]/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const CYR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
 
 export function textScan(raw: string, out: Finding[]): void {
-  let ascii = true;
   let hasHigh = false;
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if (c >= 0x80 || (c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x7f) {
       hasHigh = true;
-      if (c >= 0x80) ascii = false;
     }
   }
   if (!hasHigh) {
@@ -43,21 +42,63 @@ export function textScan(raw: string, out: Finding[]): void {
     const next = cps[k + 1] ?? '';
     if (cp === 0x1b) {
       const n = next;
-      if (n === '[' || n === ']' || n === '_' || n === 'P' || n === '') add('ansi_escapes', 'high', 'Terminal escape sequence', 'ANSI/OSC escapes can rewrite what the terminal shows', `ESC${n}`);
+      if (n === '[' || n === ']' || n === '_' || n === 'P' || n === '')
+        add(
+          'ansi_escapes',
+          'high',
+          'Terminal escape sequence',
+          'ANSI/OSC escapes can rewrite what the terminal shows',
+          `ESC${n}`,
+        );
       else add('control_chars', 'high', 'Control character', 'A control character hides or rewrites text', hex(cp));
     } else if ((cp < 0x20 && cp !== 0x0a && cp !== 0x09 && cp !== 0x0d) || cp === 0x7f || (cp >= 0x80 && cp <= 0x9f)) {
       add('control_chars', 'high', 'Control character', 'A control character hides or rewrites text', hex(cp));
     } else if (cp === 0x0d && next !== '\n' && next !== '') {
-      add('control_chars', 'high', 'Carriage return mid-line', 'A bare CR lets later text overwrite what the terminal shows', hex(cp));
+      add(
+        'control_chars',
+        'high',
+        'Carriage return mid-line',
+        'A bare CR lets later text overwrite what the terminal shows',
+        hex(cp),
+      );
     } else if (cp === 0x200e || cp === 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
-      add('bidi_controls', 'critical', 'Bidirectional control character', 'Bidi overrides make the shown text differ from what runs', hex(cp));
-    } else if (cp === 0x200b || cp === 0x200c || cp === 0x200d || (cp === 0xfeff && offset > 0) || cp === 0x034f || cp === 0x00ad || cp === 0x2060 || cp === 0x180e) {
+      add(
+        'bidi_controls',
+        'critical',
+        'Bidirectional control character',
+        'Bidi overrides make the shown text differ from what runs',
+        hex(cp),
+      );
+    } else if (
+      cp === 0x200b ||
+      cp === 0x200c ||
+      cp === 0x200d ||
+      (cp === 0xfeff && offset > 0) ||
+      cp === 0x034f ||
+      cp === 0x00ad ||
+      cp === 0x2060 ||
+      cp === 0x180e
+    ) {
       const joinerOk = (cp === 0x200c || cp === 0x200d) && JOINING.test(prev) && JOINING.test(next);
-      if (!joinerOk) add('zero_width_chars', otherwiseAscii ? 'critical' : 'high', 'Zero-width character', 'An invisible character splits a word the reader sees as one', hex(cp));
+      if (!joinerOk)
+        add(
+          'zero_width_chars',
+          otherwiseAscii ? 'critical' : 'high',
+          'Zero-width character',
+          'An invisible character splits a word the reader sees as one',
+          hex(cp),
+        );
     } else if (cp >= 0xe0000 && cp <= 0xe007f) {
       add('unicode_tags', 'critical', 'Unicode tag characters', 'Tag characters carry hidden ASCII text', hex(cp));
     } else if ((cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) {
-      if (LETTER_OR_DIGIT.test(prev)) add('variation_selector', 'medium', 'Variation selector', 'A variation selector after a letter hides data', hex(cp));
+      if (LETTER_OR_DIGIT.test(prev))
+        add(
+          'variation_selector',
+          'medium',
+          'Variation selector',
+          'A variation selector after a letter hides data',
+          hex(cp),
+        );
     } else if (cp >= 0x2061 && cp <= 0x2064) {
       add('invisible_math_operator', 'medium', 'Invisible math operator', 'An invisible operator character', hex(cp));
     } else if ((cp >= 0x2000 && cp <= 0x200a) || cp === 0x205f) {
@@ -84,7 +125,16 @@ export function textScan(raw: string, out: Finding[]): void {
 }
 
 function isInvisibleLike(cp: number): boolean {
-  return (cp >= 0x200b && cp <= 0x200f) || cp === 0xfeff || cp === 0x00ad || cp === 0x034f || cp === 0x2060 || cp === 0x180e || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+  return (
+    (cp >= 0x200b && cp <= 0x200f) ||
+    cp === 0xfeff ||
+    cp === 0x00ad ||
+    cp === 0x034f ||
+    cp === 0x2060 ||
+    cp === 0x180e ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069)
+  );
 }
 
 // Well-known token shapes (formats published by each vendor; cf. gitleaks, MIT). Each starts with a
@@ -109,12 +159,29 @@ const TOKENS: readonly [string, RegExp][] = [
 
 function credentialScan(raw: string, out: Finding[]): void {
   if (raw.includes('-----BEGIN') && /-----BEGIN (?:[A-Z]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----/.test(raw)) {
-    out.push(tirith('private_key_exposed', 'critical', 'Private key in the command', 'A private key block is on the command line', '-----BEGIN … PRIVATE KEY-----'));
+    out.push(
+      tirith(
+        'private_key_exposed',
+        'critical',
+        'Private key in the command',
+        'A private key block is on the command line',
+        '-----BEGIN … PRIVATE KEY-----',
+      ),
+    );
   }
   for (const [name, re] of TOKENS) {
     const m = re.exec(raw);
     if (m) {
-      out.push(tirith('credential_in_text', 'high', 'Credential in the command', `${name} on the command line ends up in logs and process lists`, `${m[0].slice(0, 6)}…[REDACTED]`, 'Read the secret from a file or an environment variable'));
+      out.push(
+        tirith(
+          'credential_in_text',
+          'high',
+          'Credential in the command',
+          `${name} on the command line ends up in logs and process lists`,
+          `${m[0].slice(0, 6)}…[REDACTED]`,
+          'Read the secret from a file or an environment variable',
+        ),
+      );
       return;
     }
   }

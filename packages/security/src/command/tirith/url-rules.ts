@@ -3,8 +3,8 @@
 import { KNOWN_DOMAINS, POPULAR_REPOS, SHORTENERS, WEB3_RPC } from '../data/known-domains.ts';
 import { flagSet, show, tirith } from '../rules/finding.ts';
 import type { Finding, SimpleCommand } from '../types.ts';
-import { skeleton } from './confusables.ts';
 import { ipv4 } from './command-rules.ts';
+import { skeleton } from './confusables.ts';
 import { withinDistance } from './levenshtein.ts';
 
 export interface RawUrl {
@@ -32,7 +32,8 @@ export function extractUrls(text: string): RawUrl[] {
     let e = at + 3;
     // The authority may contain `\` and whitespace look-alikes on purpose (invalid_host_chars), so it only
     // ends at `/ ? #` or a shell separator / quote / ASCII space.
-    while (e < text.length && !'/?#'.includes(text[e] as string) && !(STOP.has(text[e] as string) && text[e] !== '\\')) e++;
+    while (e < text.length && !'/?#'.includes(text[e] as string) && !(STOP.has(text[e] as string) && text[e] !== '\\'))
+      e++;
     const authority = text.slice(at + 3, e);
     let p = e;
     while (p < text.length && !STOP.has(text[p] as string)) p++;
@@ -94,22 +95,62 @@ function scriptCount(label: string): number {
 
 export function urlRules(urls: readonly RawUrl[], out: Finding[]): void {
   for (const u of urls) {
-    if (u.scheme !== 'http' && u.scheme !== 'https' && u.scheme !== 'ftp' && u.scheme !== 'git' && u.scheme !== 'ssh') continue;
+    if (u.scheme !== 'http' && u.scheme !== 'https' && u.scheme !== 'ftp' && u.scheme !== 'git' && u.scheme !== 'ssh')
+      continue;
     const host = u.host;
     const ev = u.raw.slice(0, 160);
     if (/[^\x00-\x7f]/.test(host)) {
-      out.push(tirith('non_ascii_hostname', 'high', 'Non-ASCII hostname', `Host ${host} contains non-ASCII characters (possible homograph)`, ev, 'Type the ASCII hostname'));
+      out.push(
+        tirith(
+          'non_ascii_hostname',
+          'high',
+          'Non-ASCII hostname',
+          `Host ${host} contains non-ASCII characters (possible homograph)`,
+          ev,
+          'Type the ASCII hostname',
+        ),
+      );
     }
     if (/[%\\\s\x00-\x1f\uff0e\u3002\uff61]/.test(host)) {
-      out.push(tirith('invalid_host_chars', 'high', 'Invalid characters in hostname', `Host ${host} contains characters no real hostname has`, ev));
+      out.push(
+        tirith(
+          'invalid_host_chars',
+          'high',
+          'Invalid characters in hostname',
+          `Host ${host} contains characters no real hostname has`,
+          ev,
+        ),
+      );
     }
     const lower = host.toLowerCase();
     const labels = lower.split('.');
-    if (labels.some((l) => l.startsWith('xn--'))) out.push(tirith('punycode_domain', 'high', 'Punycode hostname', `Host ${host} is punycode and may render as a look-alike`, ev));
-    if (labels.some((l) => scriptCount(l) >= 2)) out.push(tirith('mixed_script_in_label', 'high', 'Mixed-script hostname', `A label of ${host} mixes scripts`, ev));
-    if (u.userinfo.includes('.')) out.push(tirith('userinfo_trick', 'high', 'Hostname disguised as user info', `The text before @ (${u.userinfo}) looks like a host; the real host is ${host}`, ev));
+    if (labels.some((l) => l.startsWith('xn--')))
+      out.push(
+        tirith(
+          'punycode_domain',
+          'high',
+          'Punycode hostname',
+          `Host ${host} is punycode and may render as a look-alike`,
+          ev,
+        ),
+      );
+    if (labels.some((l) => scriptCount(l) >= 2))
+      out.push(
+        tirith('mixed_script_in_label', 'high', 'Mixed-script hostname', `A label of ${host} mixes scripts`, ev),
+      );
+    if (u.userinfo.includes('.'))
+      out.push(
+        tirith(
+          'userinfo_trick',
+          'high',
+          'Hostname disguised as user info',
+          `The text before @ (${u.userinfo}) looks like a host; the real host is ${host}`,
+          ev,
+        ),
+      );
     const v4 = ipv4(lower);
-    if ((v4 || lower.includes(':')) && !isLoopback(lower)) out.push(tirith('raw_ip_url', 'medium', 'Raw IP address URL', `URL uses the IP address ${host}`, ev));
+    if ((v4 || lower.includes(':')) && !isLoopback(lower))
+      out.push(tirith('raw_ip_url', 'medium', 'Raw IP address URL', `URL uses the IP address ${host}`, ev));
     const known = knownBase(lower);
     if (known && u.port && !['80', '443', '22', '9418'].includes(u.port)) {
       out.push(tirith('non_standard_port', 'medium', 'Known domain on an unusual port', `${host}:${u.port}`, ev));
@@ -129,11 +170,22 @@ export function urlRules(urls: readonly RawUrl[], out: Finding[]): void {
     }
     const tld = labels[labels.length - 1] ?? '';
     // .app/.dev are left out on purpose: HSTS-preloaded TLDs with common legitimate use (Hermes suppresses .app).
-    if (tld === 'zip' || tld === 'mov') out.push(tirith('lookalike_tld', 'medium', 'File-extension TLD', `.${tld} hosts look like file names`, ev));
-    if (SHORTENERS.has(lower)) out.push(tirith('shortened_url', 'medium', 'Shortened URL', 'The real destination is hidden behind a shortener', ev));
-    if (WEB3_RPC.test(lower)) out.push(tirith('web3_rpc_endpoint', 'low', 'Web3 RPC endpoint', 'Blockchain RPC URL (often embeds an API key)', ev));
-    if (/%25[0-9A-Fa-f]{2}/.test(u.path)) out.push(tirith('double_encoding', 'medium', 'Double percent-encoding', 'Double-encoded path can slip past filters', ev));
-    if (/[^\x00-\x7f]/.test(u.path)) out.push(tirith('non_ascii_path', 'medium', 'Non-ASCII URL path', 'The path contains non-ASCII characters', ev));
+    if (tld === 'zip' || tld === 'mov')
+      out.push(tirith('lookalike_tld', 'medium', 'File-extension TLD', `.${tld} hosts look like file names`, ev));
+    if (SHORTENERS.has(lower))
+      out.push(
+        tirith('shortened_url', 'medium', 'Shortened URL', 'The real destination is hidden behind a shortener', ev),
+      );
+    if (WEB3_RPC.test(lower))
+      out.push(
+        tirith('web3_rpc_endpoint', 'low', 'Web3 RPC endpoint', 'Blockchain RPC URL (often embeds an API key)', ev),
+      );
+    if (/%25[0-9A-Fa-f]{2}/.test(u.path))
+      out.push(
+        tirith('double_encoding', 'medium', 'Double percent-encoding', 'Double-encoded path can slip past filters', ev),
+      );
+    if (/[^\x00-\x7f]/.test(u.path))
+      out.push(tirith('non_ascii_path', 'medium', 'Non-ASCII URL path', 'The path contains non-ASCII characters', ev));
     if (lower === 'github.com' || lower === 'www.github.com') {
       const m = /^\/([^/]+)\/([^/?#]+)/.exec(u.path);
       if (m) {
@@ -142,7 +194,16 @@ export function urlRules(urls: readonly RawUrl[], out: Finding[]): void {
         const full = `${owner}/${repo}`;
         if (!POPULAR_REPOS.includes(full)) {
           const near = POPULAR_REPOS.find((p) => withinDistance(full, p, 1) === 1);
-          if (near) out.push(tirith('git_typosquat', 'medium', 'Repository name look-alike', `${full} is one edit away from ${near}`, ev));
+          if (near)
+            out.push(
+              tirith(
+                'git_typosquat',
+                'medium',
+                'Repository name look-alike',
+                `${full} is one edit away from ${near}`,
+                ev,
+              ),
+            );
         }
       }
     }
@@ -150,7 +211,79 @@ export function urlRules(urls: readonly RawUrl[], out: Finding[]): void {
 }
 
 const SINKS = new Set(['curl', 'wget', 'http', 'https', 'xh', 'xhs', 'fetch', 'aria2c']);
-const CURL_WITH_ARG = new Set(['-u', '--user', '-U', '--proxy-user', '-H', '--header', '-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '-o', '--output', '-x', '--proxy', '-A', '--user-agent', '-e', '--referer', '-b', '--cookie', '-c', '--cookie-jar', '-F', '--form', '-T', '--upload-file', '-X', '--request', '-w', '--write-out', '-m', '--max-time', '--connect-timeout', '-r', '--range', '-K', '--config', '-E', '--cert', '--key', '--cacert', '--resolve', '--connect-to', '--retry', '-z', '-Y', '-y', '--limit-rate', '-C', '-O', '--output-document', '-P', '--directory-prefix', '--password', '--http-user', '--http-password', '--ftp-user', '--ftp-password', '--proxy-password', '-t', '--tries', '-T', '--timeout', '-i', '--input-file', '--post-data', '--post-file', '-a', '--append-output', '--body-file']);
+const CURL_WITH_ARG = new Set([
+  '-u',
+  '--user',
+  '-U',
+  '--proxy-user',
+  '-H',
+  '--header',
+  '-d',
+  '--data',
+  '--data-raw',
+  '--data-binary',
+  '--data-urlencode',
+  '-o',
+  '--output',
+  '-x',
+  '--proxy',
+  '-A',
+  '--user-agent',
+  '-e',
+  '--referer',
+  '-b',
+  '--cookie',
+  '-c',
+  '--cookie-jar',
+  '-F',
+  '--form',
+  '-T',
+  '--upload-file',
+  '-X',
+  '--request',
+  '-w',
+  '--write-out',
+  '-m',
+  '--max-time',
+  '--connect-timeout',
+  '-r',
+  '--range',
+  '-K',
+  '--config',
+  '-E',
+  '--cert',
+  '--key',
+  '--cacert',
+  '--resolve',
+  '--connect-to',
+  '--retry',
+  '-z',
+  '-Y',
+  '-y',
+  '--limit-rate',
+  '-C',
+  '-O',
+  '--output-document',
+  '-P',
+  '--directory-prefix',
+  '--password',
+  '--http-user',
+  '--http-password',
+  '--ftp-user',
+  '--ftp-password',
+  '--proxy-password',
+  '-t',
+  '--tries',
+  '-T',
+  '--timeout',
+  '-i',
+  '--input-file',
+  '--post-data',
+  '--post-file',
+  '-a',
+  '--append-output',
+  '--body-file',
+]);
 
 /** Operands of a downloader (option values skipped). */
 function sinkOperands(argv: readonly string[]): string[] {
@@ -175,18 +308,57 @@ export function transportRules(cmd: SimpleCommand, out: Finding[], pipedIntoInte
   const sink = SINKS.has(n) || pipedIntoInterpreter || (n === 'tirith' && argv[1] === 'run');
   if (n === 'curl') {
     const { short, long } = flagSet(argv);
-    if (short.has('k') || long.has('insecure') || long.has('proxy-insecure')) out.push(tirith('insecure_tls_flags', 'high', 'TLS verification disabled', 'curl -k accepts any certificate (anyone on the path can swap the download)', ev, 'Drop -k/--insecure'));
+    if (short.has('k') || long.has('insecure') || long.has('proxy-insecure'))
+      out.push(
+        tirith(
+          'insecure_tls_flags',
+          'high',
+          'TLS verification disabled',
+          'curl -k accepts any certificate (anyone on the path can swap the download)',
+          ev,
+          'Drop -k/--insecure',
+        ),
+      );
   }
-  if (n === 'wget' && argv.includes('--no-check-certificate')) out.push(tirith('insecure_tls_flags', 'high', 'TLS verification disabled', 'wget --no-check-certificate accepts any certificate', ev, 'Drop --no-check-certificate'));
+  if (n === 'wget' && argv.includes('--no-check-certificate'))
+    out.push(
+      tirith(
+        'insecure_tls_flags',
+        'high',
+        'TLS verification disabled',
+        'wget --no-check-certificate accepts any certificate',
+        ev,
+        'Drop --no-check-certificate',
+      ),
+    );
   if (!sink && !(n === 'git' && (argv[1] === 'clone' || argv[1] === 'fetch' || argv[1] === 'pull'))) return;
   const ops = n === 'git' ? argv.slice(2).filter((a) => !a.startsWith('-')) : sinkOperands(argv);
   for (const a of ops) {
     if (a.length > 2048) continue;
     if (/^http:\/\//i.test(a)) {
       const h = a.slice(7).split(/[/:?#]/)[0] ?? '';
-      if (!isLoopback(h.replace(/^.*@/, '')) && sink) out.push(tirith('plain_http_to_sink', 'high', 'Plain HTTP download', 'An http:// download can be altered in transit', a, 'Use https://'));
+      if (!isLoopback(h.replace(/^.*@/, '')) && sink)
+        out.push(
+          tirith(
+            'plain_http_to_sink',
+            'high',
+            'Plain HTTP download',
+            'An http:// download can be altered in transit',
+            a,
+            'Use https://',
+          ),
+        );
     } else if (!a.includes('://') && SCHEMELESS.test(a) && !a.startsWith('git@')) {
-      out.push(tirith('schemeless_to_sink', 'medium', 'URL without a scheme', 'The tool guesses the scheme (often plain http)', a, 'Write https:// explicitly'));
+      out.push(
+        tirith(
+          'schemeless_to_sink',
+          'medium',
+          'URL without a scheme',
+          'The tool guesses the scheme (often plain http)',
+          a,
+          'Write https:// explicitly',
+        ),
+      );
     }
   }
 }
