@@ -2,8 +2,8 @@
 // Two tiers: the FLOOR (link-local and cloud metadata) is blocked whatever the configuration;
 // everything else that is not globally routable is PRIVATE and may be relaxed by
 // `security.allow_private_urls`. IPv6 forms that embed an IPv4 address (mapped, translated,
-// compatible, NAT64, 6to4) are classified by the embedded address, so a wrapper never hides a
-// blocked target.
+// compatible, NAT64, 6to4) report the embedded address's class first, so a wrapper never hides a
+// blocked (or floor) target.
 import { ipv4InRange, ipv6InRange } from './cidr.ts';
 import { formatIpv4, type IpAddress, parseIpv4, parseIpv6 } from './ip-literal.ts';
 
@@ -105,11 +105,15 @@ export function classifyIpv6(groups: readonly number[]): AddressClass {
         range: `${embedded.wrapper} ${formatIpv4(embedded.value)}: ${inner.range}`,
       };
     }
-    // Deprecated/local-use wrappers are not routable even around a public address.
-    if (embedded.wrapper === 'IPv4-compatible' || embedded.wrapper === 'NAT64 local-use') {
-      return { blocked: true, floor: false, range: `${embedded.wrapper} (not globally routable)` };
-    }
-    return { blocked: false };
+    // Only the mapped/translated forms are plain aliases of the v4 address (hermes §10). Compatible,
+    // NAT64 and 6to4 are reserved / non-global in Python's ipaddress, which Hermes follows, and a
+    // translator would be a second hop we cannot vet: block them even around a public address.
+    if (embedded.wrapper === 'IPv4-mapped' || embedded.wrapper === 'IPv4-translated') return { blocked: false };
+    return {
+      blocked: true,
+      floor: false,
+      range: `${embedded.wrapper} ${formatIpv4(embedded.value)} (not globally routable)`,
+    };
   }
   const first = groups[0] ?? 0;
   if (first >= 0xfe80 && first <= 0xfebf) return { blocked: true, floor: false, range: 'link-local (fe80::/10)' };

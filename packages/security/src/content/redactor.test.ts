@@ -20,7 +20,6 @@ test('vendor tokens become a labelled mask with no usable prefix', () => {
     ['pypi-AgEIcHlwaS5vcmcCJGFiY2RlZg', 'pypi_token'],
     ['glpat-Zx9AbCdEfGhIjKlMnOpQ', 'gitlab_token'],
     ['SG.abcdefghijklmnop.qrstuvwxyz0123456789', 'sendgrid_key'],
-    ['123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', 'telegram_bot_token'],
     ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'jwt'],
   ];
   for (const [token, kind] of cases) {
@@ -95,10 +94,24 @@ test('headers keep the scheme word; database URL passwords are masked', () => {
   );
 });
 
+test('telegram bot ids stay, their secret half goes; phones, webhooks and web-URL tokens are masked', () => {
+  assert.equal(r.redact('url bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/x'), 'url bot123456789:***/x');
+  assert.equal(r.redact('call +15551234567 now'), 'call [REDACTED:phone] now');
+  assert.equal(
+    r.redact('post https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX done'),
+    'post https://[REDACTED:slack_webhook] done',
+  );
+  assert.equal(
+    r.redact('git clone https://abcdef0123456789abcd@github.com/o/r'),
+    'git clone https://***@github.com/o/r',
+  );
+  assert.equal(r.redact('https://oauth2:a1b2c3d4e5f6g7h8i9j0@gitlab.com/x'), 'https://oauth2:***@gitlab.com/x');
+});
+
 test('PEM private key blocks are removed whole, even unterminated', () => {
   const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAA\n-----END OPENSSH PRIVATE KEY-----';
-  assert.equal(r.redact(`key:\n${pem}\nafter`), 'key:\n[REDACTED:private_key]\nafter');
-  assert.equal(r.redact('x -----BEGIN RSA PRIVATE KEY-----\nMIIE'), 'x [REDACTED:private_key]');
+  assert.equal(r.redact(`key:\n${pem}\nafter`), 'key:\n[REDACTED PRIVATE KEY]\nafter');
+  assert.equal(r.redact('x -----BEGIN RSA PRIVATE KEY-----\nMIIE'), 'x [REDACTED PRIVATE KEY]');
   assert.equal(r.redact('-----BEGIN PUBLIC KEY-----\nMIIB'), '-----BEGIN PUBLIC KEY-----\nMIIB');
 });
 

@@ -47,15 +47,19 @@ export interface Redactor {
 }
 
 export const label = (kind: string): string => `[REDACTED:${kind}]`;
+/** Hermes's exact marker for a removed private-key block. */
+export const PEM_LABEL = '[REDACTED PRIVATE KEY]';
 
 const SECRET_WORDS = 'key|token|secret|pass|pw|credential|creds|auth|sig|jwt|session|cookie';
 const MAIN_SOURCE = [
   `(?<pem>-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)`,
   String.raw`(?<authz>(?<![A-Za-z0-9_-])(?i:(?:proxy-)?authorization)\\?["']?[ \t]{0,4}[:=][ \t]{0,4}(?:\\?["'])?)`,
   String.raw`(?<bearer>(?<![A-Za-z0-9_-])(?i:bearer)[ \t]{1,4})(?<bearertok>[A-Za-z0-9._~+/-]{16,}=*)`,
+  String.raw`(?<web>(?<![A-Za-z0-9+.-])(?i:https?|wss?)://)(?<wuser>[^\s:/?#@[\]]{1,256})(?::(?<wpass>[^\s/?#@]{1,512}))?@`,
   String.raw`(?<dsn>(?<![A-Za-z0-9+.-])(?!(?i:https?|wss?)://)[A-Za-z][A-Za-z0-9+.-]{1,30}://[^\s:/?#@[\]]{0,256}:)(?<dsnpw>[^\s@/?#]{1,512})@`,
   `(?<vendor>${VENDOR_SOURCE})`,
-  String.raw`(?<tg>(?<![A-Za-z0-9_:])(?:bot)?\d{8,10}:[A-Za-z0-9_-]{30,})`,
+  String.raw`(?<tg>(?<![A-Za-z0-9_:])(?:bot)?\d{8,10}:)(?<tgsecret>[A-Za-z0-9_-]{30,})`,
+  String.raw`(?<phone>(?<![\w+])\+[1-9]\d{7,14}(?!\d))`,
   String.raw`(?<kw>(?i:${SECRET_WORDS})(?=[A-Za-z0-9_.-]{0,80}(?:\\?["'])?[ \t]{0,4}[:=]))`,
 ].join('|');
 
@@ -189,6 +193,24 @@ function decideAuthorization(text: string, prefixEnd: number, matchStart: number
   return { span: { start: i, end, replacement: '***' }, resumeAt: end };
 }
 
+/**
+ * Web URL userinfo (hermes §9): `user:pass@` passes through (OAuth callbacks, magic links), except a
+ * credential-shaped password (16+ chars, letters and digits) or a bare token user (`https://TOKEN@`).
+ */
+function decideWebUserinfo(userAt: number, user: string, pass: string | undefined): Decision {
+  if (pass === undefined) {
+    if (user.length >= 8 && (/\d/.test(user) || user.length >= 20) && looksLikeCredential(user)) {
+      return { span: { start: userAt, end: userAt + user.length, replacement: '***' }, resumeAt: 0 };
+    }
+    return { span: null, resumeAt: userAt };
+  }
+  const passAt = userAt + user.length + 1;
+  if (pass.length >= 16 && looksLikeCredential(pass) && !isNonSecretValue(pass)) {
+    return { span: { start: passAt, end: passAt + pass.length, replacement: '***' }, resumeAt: 0 };
+  }
+  return { span: null, resumeAt: passAt };
+}
+
 function pemEnd(text: string, from: number): number {
   const endMarker = text.indexOf('-----END', from);
   if (endMarker < 0) return text.length; // unterminated: everything after BEGIN is key material
@@ -209,7 +231,7 @@ export function patternSpans(text: string): RedactionSpan[] {
     const at = m.index;
     let d: Decision;
     if (g.pem !== undefined) {
-      d = { span: { start: at, end: pemEnd(text, at + m[0].length), replacement: label('private_key') }, resumeAt: 0 };
+      d = { span: { start: at, end: pemEnd(text, at + m[0].length), replacement: PEM_LABEL }, resumeAt: 0 };
     } else if (g.authz !== undefined) {
       d = decideAuthorization(text, at + m[0].length, at);
     } else if (g.bearer !== undefined) {
@@ -219,13 +241,19 @@ export function patternSpans(text: string): RedactionSpan[] {
         /\d/.test(tok) || tok.length >= 24
           ? { span: { start, end: start + tok.length, replacement: '***' }, resumeAt: 0 }
           : { span: null, resumeAt: start };
+    } else if (g.web !== undefined) {
+      d = decideWebUserinfo(at + g.web.length, g.wuser!, g.wpass);
     } else if (g.dsn !== undefined) {
       const start = at + g.dsn.length;
       d = { span: { start, end: start + g.dsnpw!.length, replacement: '***' }, resumeAt: 0 };
     } else if (g.vendor !== undefined) {
       d = { span: { start: at, end: at + m[0].length, replacement: label(vendorKind(m[0])) }, resumeAt: 0 };
     } else if (g.tg !== undefined) {
-      d = { span: { start: at, end: at + m[0].length, replacement: label('telegram_bot_token') }, resumeAt: 0 };
+      // hermes §9: the bot id stays (`<id>:***`), the secret half goes.
+      const start = at + g.tg.length;
+      d = { span: { start, end: start + g.tgsecret!.length, replacement: '***' }, resumeAt: 0 };
+    } else if (g.phone !== undefined) {
+      d = { span: { start: at, end: at + m[0].length, replacement: label('phone') }, resumeAt: 0 };
     } else {
       d = decideKeyValue(text, at);
     }

@@ -48,7 +48,7 @@ test('a private key spanning many chunks never leaks, even beyond the hold limit
     const out = run(chunks, { maxLineHold: 4096 });
     assert.ok(!out.includes('secretline'), `chunk ${size}`);
     assert.ok(
-      out.startsWith('before\n') && out.endsWith('after\n') && out.includes('[REDACTED:private_key]'),
+      out.startsWith('before\n') && out.endsWith('after\n') && out.includes('[REDACTED PRIVATE KEY]'),
       out.slice(0, 200),
     );
   }

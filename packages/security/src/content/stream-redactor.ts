@@ -3,7 +3,7 @@
 // emitted and the partial last line is held back. Held text is bounded: a line longer than
 // `maxLineHold` is cut at a point no match covers, keeping a tail long enough for any token to
 // finish; an unterminated private-key block is swallowed until its END line.
-import { label, type Redactor } from './redactor.ts';
+import { PEM_LABEL, type Redactor } from './redactor.ts';
 
 export interface StreamRedactor {
   /** Adds a chunk; returns the redacted text that is now safe to emit (possibly empty). */
@@ -70,7 +70,7 @@ export function createStreamRedactor(redactor: Redactor, options: StreamRedactor
     if (cut === 0 && buffer.length > maxLineHold) {
       const pemAnywhere = openPem(buffer);
       if (pemAnywhere >= 0) {
-        out = redactor.redact(buffer.slice(0, pemAnywhere)) + label('private_key');
+        out = redactor.redact(buffer.slice(0, pemAnywhere)) + PEM_LABEL;
         buffer = buffer.slice(pemAnywhere);
         inPem = true;
         buffer = '';

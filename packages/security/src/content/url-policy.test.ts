@@ -56,17 +56,22 @@ test('blocked literal addresses, v4 and v6, in every notation', () => {
   for (const u of blocked) assert.equal(kind(u), 'deny', u);
 });
 
-test('public literals are allowed, including public addresses behind NAT64/6to4/mapped wrappers', () => {
+test('public literals are allowed, including the mapped/translated aliases of a public v4', () => {
   for (const u of [
     'http://93.184.216.34/',
     'http://172.32.0.1/',
     'http://100.0.0.1/',
+    'http://100.128.0.1/',
     'http://[2606:4700::1111]/',
-    'http://[64:ff9b::5db8:d822]/',
+    'http://[2001:4860:4860::8888]/',
     'http://[::ffff:93.184.216.34]/',
-    'http://[2002:5db8:d822::1]/',
+    'http://[::ffff:0:5db8:d822]/',
   ]) {
     assert.equal(kind(u), 'allow', u);
+  }
+  // NAT64 / 6to4 / compatible forms are non-global (Python ipaddress, as Hermes): blocked even around a public v4.
+  for (const u of ['http://[64:ff9b::5db8:d822]/', 'http://[2002:5db8:d822::1]/', 'http://[::93.184.216.34]/']) {
+    assert.equal(kind(u), 'deny', u);
   }
 });
 
