@@ -92,8 +92,6 @@ export const VENDOR_RULES: readonly VendorRule[] = [
   v('api_key', ['pk-lf-'], `pk-lf-[A-Za-z0-9-]{8,}`),
   v('api_key', ['figd_'], `figd_${body(AND, 20)}`),
   v('jwt', ['eyJ'], `eyJ${body(AND, 10)}(?:\\.[A-Za-z0-9_=-]{2,}){0,2}`),
-  // Zhipu (GLM) keys: 32 hex, a dot, an opaque tail.
-  v('api_key', [], '[0-9a-f]{32}\\.[A-Za-z0-9]{16,}'),
   v('slack_webhook', ['hooks.slack.com/services/'], 'hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,}'),
   v(
     'discord_webhook',
