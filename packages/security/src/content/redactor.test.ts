@@ -108,6 +108,16 @@ test('telegram bot ids stay, their secret half goes; phones, webhooks and web-UR
   assert.equal(r.redact('https://oauth2:a1b2c3d4e5f6g7h8i9j0@gitlab.com/x'), 'https://oauth2:***@gitlab.com/x');
 });
 
+test('CLI password flags and .netrc lines are masked', () => {
+  assert.equal(r.redact('mysql --user app --password s3cr3t db'), 'mysql --user app --password *** db');
+  assert.equal(r.redact('tool --api-key "abc def" --token CPU'), 'tool --api-key "***" --token CPU');
+  assert.equal(
+    r.redact('machine api.example.com login bob password hunter2'),
+    'machine api.example.com login bob password ***',
+  );
+  assert.equal(r.redact('docker login --password-stdin'), 'docker login --password-stdin');
+});
+
 test('PEM private key blocks are removed whole, even unterminated', () => {
   const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAA\n-----END OPENSSH PRIVATE KEY-----';
   assert.equal(r.redact(`key:\n${pem}\nafter`), 'key:\n[REDACTED PRIVATE KEY]\nafter');

@@ -60,6 +60,8 @@ const MAIN_SOURCE = [
   `(?<vendor>${VENDOR_SOURCE})`,
   String.raw`(?<tg>(?<![A-Za-z0-9_:])(?:bot)?\d{8,10}:)(?<tgsecret>[A-Za-z0-9_-]{30,})`,
   String.raw`(?<phone>(?<![\w+])\+[1-9]\d{7,14}(?!\d))`,
+  String.raw`(?<flag>(?<![\w-])--(?i:password|passwd|pass|secret|client-secret|api-key|apikey|auth-token|access-token|token)[ \t]+)(?!-)(?<flagval>"[^"\n]{1,512}"|'[^'\n]{1,512}'|[^\s"']{1,512})`,
+  String.raw`(?<netrc>(?<![\w-])login[ \t]+\S{1,256}[ \t]+(?:password|passwd)[ \t]+)(?<netrcval>\S{1,512})`,
   String.raw`(?<kw>(?i:${SECRET_WORDS})(?=[A-Za-z0-9_.-]{0,80}(?:\\?["'])?[ \t]{0,4}[:=]))`,
 ].join('|');
 
@@ -211,6 +213,17 @@ function decideWebUserinfo(userAt: number, user: string, pass: string | undefine
   return { span: null, resumeAt: passAt };
 }
 
+/** `--password VALUE` style CLI flags (space-separated; `--password=` is a key=value field). */
+function decideFlag(text: string, valueAt: number, flag: string, raw: string): Decision {
+  const quoted = raw[0] === '"' || raw[0] === "'";
+  const start = quoted ? valueAt + 1 : valueAt;
+  const value = quoted ? raw.slice(1, -1) : raw;
+  const weak = /^--token\b/i.test(flag);
+  if (isNonSecretValue(value) || (weak && !looksLikeCredential(value))) return { span: null, resumeAt: valueAt };
+  void text;
+  return { span: { start, end: start + value.length, replacement: '***' }, resumeAt: 0 };
+}
+
 function pemEnd(text: string, from: number): number {
   const endMarker = text.indexOf('-----END', from);
   if (endMarker < 0) return text.length; // unterminated: everything after BEGIN is key material
@@ -246,6 +259,14 @@ export function patternSpans(text: string): RedactionSpan[] {
     } else if (g.dsn !== undefined) {
       const start = at + g.dsn.length;
       d = { span: { start, end: start + g.dsnpw!.length, replacement: '***' }, resumeAt: 0 };
+    } else if (g.flag !== undefined) {
+      d = decideFlag(text, at + g.flag.length, g.flag, g.flagval!);
+    } else if (g.netrc !== undefined) {
+      const start = at + g.netrc.length;
+      const v = g.netrcval!;
+      d = isNonSecretValue(v)
+        ? { span: null, resumeAt: start }
+        : { span: { start, end: start + v.length, replacement: '***' }, resumeAt: 0 };
     } else if (g.vendor !== undefined) {
       d = { span: { start: at, end: at + m[0].length, replacement: label(vendorKind(m[0])) }, resumeAt: 0 };
     } else if (g.tg !== undefined) {
