@@ -3,6 +3,7 @@ import type { CliIo } from './cli-io.ts';
 import { runCheck } from './commands/check.ts';
 import { configHelp, runConfig } from './commands/config.ts';
 import { healthHelp, runHealth } from './commands/health.ts';
+import { runRedact } from './commands/redact.ts';
 import { runServe, serveHelp } from './commands/serve.ts';
 import { runUp, upHelp } from './commands/up.ts';
 
@@ -17,6 +18,9 @@ Commands:
   config check [--json]    validate the configuration and print it with secrets masked
   check command -- <cmd>   decide allow / ask / deny for a shell command, without services
   check --jsonl            the same for a stream of JSON lines (commands, urls, context files, text)
+  check url <URL>          SSRF and website policy for a URL (--no-dns: deny what needs DNS)
+  check context <FILE>     prompt-injection scan of a context file (AGENTS.md, .cursorrules, …)
+  redact [--env-file F]    copy stdin to stdout with secrets redacted
   help [<command>]         this text, or a command's own help
   --version                print the version
 
@@ -45,6 +49,8 @@ export async function main(
       return runConfig(rest, cli);
     case 'check':
       return runCheck(rest, cli);
+    case 'redact':
+      return runRedact(rest, cli);
     case '--version':
     case '-V':
     case 'version':
