@@ -1,3 +1,11 @@
+export {
+  type AuditEventInit,
+  type AuditSink,
+  auditSubject,
+  InProcessAuditBus,
+  inProcessAuditSink,
+  natsAuditSink,
+} from './audit-sink.ts';
 export { migrateAndRegister } from './instance-record.ts';
 export { arrivesWith } from './later-issue.ts';
 export { SharedResources } from './resources.ts';

@@ -1,7 +1,9 @@
 import type { HermesConfig, ServiceName } from '@hermes/config';
 import type { Logger, Registry } from '@hermes/observability';
 import type { ServiceRegistration, Transport } from '@hermes/rpc';
+import type { Redactor } from '@hermes/security';
 import type { Database, TtlStore } from '@hermes/storage';
+import type { AuditSink } from './audit-sink.ts';
 
 /** What the host hands a service when it creates it. Nothing else reaches the service from outside. */
 export interface ServiceDeps {
@@ -16,6 +18,10 @@ export interface ServiceDeps {
   ttlStore(): Promise<TtlStore>;
   /** This service's Prometheus registry, served on its `/metrics`. */
   readonly metrics: Registry;
+  /** Where this service's audit events go (NATS subject `hermes.v1.audit.events.<service>`, or in-process). */
+  readonly audit: AuditSink;
+  /** The platform redactor: known secret values from config and .env, plus every token pattern. */
+  readonly redactor: Redactor;
   /** Injected clock (epoch ms) so tests control time. */
   readonly clock: () => number;
 }

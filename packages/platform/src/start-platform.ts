@@ -1,6 +1,8 @@
-import type { HermesConfig } from '@hermes/config';
+import { type HermesConfig, secretValues } from '@hermes/config';
 import type { Logger } from '@hermes/observability';
 import { type BusConnection, connectBus, InProcessBus, NatsTransport } from '@hermes/rpc';
+import { createRedactor, type Redactor } from '@hermes/security';
+import { InProcessAuditBus } from './audit-sink.ts';
 import { SharedResources } from './resources.ts';
 import type { ServiceModule } from './service-module.ts';
 import { type BusBinding, type RunningService, startService } from './start-service.ts';
@@ -20,6 +22,10 @@ export interface RunningPlatform {
   readonly bus: 'in-process' | 'nats';
   readonly services: readonly RunningService[];
   readonly resources: SharedResources;
+  /** The platform redactor every service got (known secret values from config and .env). */
+  readonly redactor: Redactor;
+  /** Embedded mode only: the in-process audit event bus. */
+  readonly auditBus: InProcessAuditBus | undefined;
   /** Stops services in reverse start order, then the bus and shared resources. Idempotent. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -34,6 +40,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  const redactor = createRedactor({ knownSecrets: secretValues(config) });
   let natsBus: BusConnection | undefined;
   let binding: BusBinding;
   if (config.runtime.nats_url) {
@@ -45,7 +52,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     });
     binding = { kind: 'nats', bus: natsBus, transport: new NatsTransport(natsBus) };
   } else {
-    binding = { kind: 'in-process', bus: new InProcessBus({ logger }) };
+    binding = { kind: 'in-process', bus: new InProcessBus({ logger }), audit: new InProcessAuditBus() };
   }
 
   const started: RunningService[] = [];
@@ -63,6 +70,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
           logger,
           binding,
           resources,
+          redactor,
           ...(options.loggerFor ? { loggerFor: options.loggerFor } : {}),
           ...(options.clock ? { clock: options.clock } : {}),
           ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
@@ -78,6 +86,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     bus: binding.kind,
     services: started,
     resources,
+    redactor,
+    auditBus: binding.kind === 'in-process' ? binding.audit : undefined,
     stop: (graceMs) => {
       stopping ??= stopAll(graceMs);
       return stopping;

@@ -13,13 +13,15 @@ import {
   serveNats,
   type Transport,
 } from '@hermes/rpc';
+import type { Redactor } from '@hermes/security';
+import { type AuditSink, type InProcessAuditBus, inProcessAuditSink, natsAuditSink } from './audit-sink.ts';
 import type { SharedResources } from './resources.ts';
 import { rpcMetricsObserver } from './rpc-metrics.ts';
 import type { ServiceInstance, ServiceModule } from './service-module.ts';
 
 /** How a service is reached by other services. */
 export type BusBinding =
-  | { readonly kind: 'in-process'; readonly bus: InProcessBus }
+  | { readonly kind: 'in-process'; readonly bus: InProcessBus; readonly audit: InProcessAuditBus }
   | { readonly kind: 'nats'; readonly bus: BusConnection; readonly transport: Transport };
 
 export interface StartServiceOptions {
@@ -29,6 +31,8 @@ export interface StartServiceOptions {
   readonly loggerFor?: (service: string) => Logger;
   readonly binding: BusBinding;
   readonly resources: SharedResources;
+  /** Redacts known secrets and token patterns from audit records (and anything else the service chooses). */
+  readonly redactor: Redactor;
   readonly clock?: () => number;
   /** Serve Prometheus /metrics on the configured port (default true). */
   readonly metrics?: boolean;
@@ -55,6 +59,11 @@ export async function startService(module: ServiceModule, options: StartServiceO
   const logger = options.loggerFor?.(module.name) ?? options.logger.child({ component: module.name });
   const registry = createMetricsRegistry({ service: module.name });
   const transport = binding.kind === 'in-process' ? binding.bus : binding.transport;
+  const clock = options.clock ?? Date.now;
+  const audit: AuditSink =
+    binding.kind === 'in-process'
+      ? inProcessAuditSink(binding.audit, module.name, options.redactor, clock)
+      : natsAuditSink(binding.bus, module.name, options.redactor, clock);
   const instance: ServiceInstance = await module.create({
     name: module.name,
     config,
@@ -63,7 +72,9 @@ export async function startService(module: ServiceModule, options: StartServiceO
     database: () => options.resources.database(),
     ttlStore: () => options.resources.ttlStore(),
     metrics: registry,
-    clock: options.clock ?? Date.now,
+    audit,
+    redactor: options.redactor,
+    clock,
   });
   const observer = rpcMetricsObserver(registry, module.name);
   // Re-define so every registration carries the service's limits and metrics observer.
@@ -123,6 +134,7 @@ export async function startService(module: ServiceModule, options: StartServiceO
       stopping ??= (async () => {
         health.setAll(ServingStatus.NOT_SERVING);
         await Promise.allSettled([g.stop(graceMs), nats?.stop()]);
+        await audit.flush();
         for (const u of unregister) u();
         await Promise.allSettled([metrics?.close(), instance.close?.()]);
         logger.info({}, 'service stopped');
