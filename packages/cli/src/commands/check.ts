@@ -4,7 +4,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { ApprovalMode, Backend, type Evaluation, evaluateCommand } from '@hermes/security';
 import { initShellParserFromDisk } from '@hermes/security/node';
-import * as content from './check-content.ts';
+import { checkContentItem, runCheckContent } from './check-content.ts';
 
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
@@ -42,7 +42,15 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { mode: 'manual', backend: 'local', yolo: false, json: false, jsonl: false, noDns: false, rest: [] };
+  const o: Options = {
+    mode: 'manual',
+    backend: 'local',
+    yolo: false,
+    json: false,
+    jsonl: false,
+    noDns: false,
+    rest: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (flag: string): string => {
@@ -105,13 +113,9 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
       const sub = opts.rest[0];
       if (sub === undefined) throw new UsageError('missing what to check: command, url, context or --jsonl');
       if (CONTENT_KINDS.has(sub)) {
-        const run = (content as Record<string, unknown>).runCheckContent;
-        if (typeof run !== 'function') {
-          io.stderr.write(`hermes check ${sub}: not available in this build\n`);
-          return EXIT.usage;
-        }
+        if (sub === 'text') throw new UsageError("single-shot 'text' checks are not supported; use --jsonl");
         const i = argv.indexOf(sub);
-        return await (run as (s: string, a: readonly string[], io: CliIo) => Promise<number>)(sub, argv.slice(i + 1), io);
+        return await runCheckContent(sub as 'url' | 'context', argv.slice(i + 1), io);
       }
       if (sub !== 'command') throw new UsageError(`unknown check kind '${sub}'`);
       if (opts.rest.length < 2) throw new UsageError("missing the command: hermes check command -- '<command>'");
@@ -126,7 +130,13 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   await initShellParserFromDisk();
   if (opts.jsonl) return runJsonl(opts, io);
   const command = opts.rest.slice(1).join(' ');
-  const e = evaluateCommand({ command, mode: opts.mode, backend: opts.backend, yolo: opts.yolo, ...(io.env.HOME ? { home: io.env.HOME } : {}) });
+  const e = evaluateCommand({
+    command,
+    mode: opts.mode,
+    backend: opts.backend,
+    yolo: opts.yolo,
+    ...(io.env.HOME ? { home: io.env.HOME } : {}),
+  });
   if (opts.json) io.stdout.write(`${JSON.stringify(e)}\n`);
   else printHuman(e, io.stdout);
   return exitFor(e);
@@ -156,7 +166,12 @@ async function runJsonl(opts: Options, io: CliIo): Promise<number> {
       buf += `${JSON.stringify({ id: idOf(line), error: 'line is not valid JSON' })}\n`;
       return;
     }
-    const id = item && typeof item === 'object' ? (typeof item.id === 'string' || typeof item.id === 'number' ? String(item.id) : null) : null;
+    const id =
+      item && typeof item === 'object'
+        ? typeof item.id === 'string' || typeof item.id === 'number'
+          ? String(item.id)
+          : null
+        : null;
     if (!item || typeof item !== 'object' || typeof item.input !== 'string') {
       buf += `${JSON.stringify({ id, error: "each line needs a string 'input'" })}\n`;
       return;
@@ -164,7 +179,13 @@ async function runJsonl(opts: Options, io: CliIo): Promise<number> {
     const kind = item.kind ?? 'command';
     if (kind === 'command') {
       try {
-        const e = evaluateCommand({ command: item.input, mode: opts.mode, backend: opts.backend, yolo: opts.yolo, ...(home ? { home } : {}) });
+        const e = evaluateCommand({
+          command: item.input,
+          mode: opts.mode,
+          backend: opts.backend,
+          yolo: opts.yolo,
+          ...(home ? { home } : {}),
+        });
         buf += `${JSON.stringify({ id, decision: e.decision, hardline: e.hardline, findings: e.findings.map((f) => ({ rule: f.rule, severity: f.severity, source: f.source })) })}\n`;
       } catch (err) {
         buf += `${JSON.stringify({ id, error: `analysis failed: ${(err as Error).message}` })}\n`;
@@ -172,8 +193,13 @@ async function runJsonl(opts: Options, io: CliIo): Promise<number> {
     } else if (typeof kind === 'string' && CONTENT_KINDS.has(kind)) {
       await flush();
       try {
-        const r = await content.checkContentItem(
-          { id: id ?? '', kind: kind as 'url' | 'context' | 'text', input: item.input, ...(typeof item.filename === 'string' ? { filename: item.filename } : {}) },
+        const r = await checkContentItem(
+          {
+            id: id ?? '',
+            kind: kind as 'url' | 'context' | 'text',
+            input: item.input,
+            ...(typeof item.filename === 'string' ? { filename: item.filename } : {}),
+          },
           { noDns: opts.noDns },
         );
         buf += `${JSON.stringify({ ...r, id })}\n`;

@@ -25,8 +25,38 @@ export interface AnalyzeOptions {
 const METADATA_TEXT =
   /(?<![0-9.])(?:169\.254\.169\.254|100\.100\.100\.200)(?![0-9])|(?<![\w.-])metadata\.google\.internal(?![\w.-])|(?<![\w:])fd00:ec2::254(?![\w:])/i;
 /** PowerShell download-and-run: `iex (iwr …)`, `iex(New-Object Net.WebClient).DownloadString(…)`. */
-const PS_IEX_DOWNLOAD = /\b(?:iex|invoke-expression)\s*\(+\s*(?:iwr|irm|invoke-webrequest|invoke-restmethod|curl|wget|new-object\s+(?:system\.)?net\.webclient)\b/i;
-const FORK_BOMB_TEXT = /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:/;
+const PS_IEX_DOWNLOAD =
+  /\b(?:iex|invoke-expression)\s*\(+\s*(?:iwr|irm|invoke-webrequest|invoke-restmethod|curl|wget|new-object\s+(?:system\.)?net\.webclient)\b/i;
+
+/**
+ * Structural budget checked before parsing (one linear pass). tree-sitter's cost grows with the number of
+ * tokens (~0.5 µs each here), so inputs with more structure than a human-written command are refused
+ * outright instead of parsed — Hermes's own parser floor blocks ≥ 25,000 separators (§2); ours is tighter
+ * to keep every input under the 50 ms budget of issue #3.
+ */
+export const PARSER_LIMITS = { separators: 2000, quotes: 16384, nesting: 2000, tokens: 24000 } as const;
+
+function overParserLimit(s: string): string | null {
+  let seps = 0;
+  let quotes = 0;
+  let nest = 0;
+  let tokens = 0;
+  let prevSpace = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const space = c === 0x20 || c === 0x09;
+    if (c === 0x7c || c === 0x3b || c === 0x26 || c === 0x0a) seps++;
+    else if (c === 0x22 || c === 0x27) quotes++;
+    else if (c === 0x28 || c === 0x7b || c === 0x60 || c === 0x5b) nest++;
+    if (!space && prevSpace) tokens++;
+    prevSpace = space;
+  }
+  if (seps > PARSER_LIMITS.separators) return `${seps} command separators (limit ${PARSER_LIMITS.separators})`;
+  if (quotes > PARSER_LIMITS.quotes) return `${quotes} quote characters (limit ${PARSER_LIMITS.quotes})`;
+  if (nest > PARSER_LIMITS.nesting) return `${nest} opening brackets (limit ${PARSER_LIMITS.nesting})`;
+  if (tokens > PARSER_LIMITS.tokens) return `${tokens} words (limit ${PARSER_LIMITS.tokens})`;
+  return null;
+}
 
 function rulesFor(cmd: SimpleCommand, out: Finding[], fullText: string, home?: string): void {
   hardlineRules(cmd, out);
@@ -152,6 +182,22 @@ export function analyzeCommand(command: string, opts: AnalyzeOptions = {}): Comm
   if (command.length > MAX_COMMAND_LENGTH) throw new CommandTooLargeError(command.length, MAX_COMMAND_LENGTH);
   const findings: Finding[] = [];
   const norm = normalizeCommand(command);
+  const limit = overParserLimit(norm);
+  if (limit) {
+    textScan(command, findings);
+    findings.push({
+      rule: 'parser_limit',
+      severity: 'critical',
+      source: 'analysis',
+      title: 'Command parser limit exceeded',
+      description: `command parser limit exceeded: ${limit}`,
+      evidence: norm.slice(0, 80),
+      safer: 'Write the script to a file, show it to the user, and run the file',
+      key: 'command parser limit exceeded',
+      floor: true,
+    });
+    return { commands: [], findings: dedupe(findings) };
+  }
   const col = new Collector();
   col.analyzeSource(norm, 0, 'top');
   textScan(command, findings);
@@ -164,9 +210,16 @@ export function analyzeCommand(command: string, opts: AnalyzeOptions = {}): Comm
   } else urlRules(extractUrls(command), findings);
   const stored = storedCommands(col);
   for (const fb of col.forkBombs) findings.push(forkBombFinding(fb));
-  if (FORK_BOMB_TEXT.test(norm) && col.forkBombs.length === 0) findings.push(forkBombFinding(norm.slice(0, 80)));
   if (PS_IEX_DOWNLOAD.test(norm)) {
-    findings.push(tirith('ps_inline_download_execute', 'high', 'Download executed in memory', 'PowerShell downloads a script and runs it with Invoke-Expression', norm.match(PS_IEX_DOWNLOAD)?.[0] ?? ''));
+    findings.push(
+      tirith(
+        'ps_inline_download_execute',
+        'high',
+        'Download executed in memory',
+        'PowerShell downloads a script and runs it with Invoke-Expression',
+        norm.match(PS_IEX_DOWNLOAD)?.[0] ?? '',
+      ),
+    );
   }
   if (METADATA_TEXT.test(norm)) {
     findings.push(

@@ -86,7 +86,8 @@ export class Collector {
       if (tree.rootNode.hasError) {
         this.incomplete('malformed quoting or syntax', src);
         // Best effort: close a dangling quote/substitution so the rest can still be judged.
-        for (const tail of ["'", '"', '`', ')', "')", '")']) {
+        // Bounded: at most three re-parses, and only for inputs small enough to re-parse within budget.
+        for (const tail of src.length <= 16384 ? ["'", '"', ')'] : []) {
           const t2 = parseShell(src + tail);
           if (!t2.rootNode.hasError) {
             tree.delete();

@@ -122,7 +122,11 @@ describe('tirith-dev corpus', () => {
       const e = evaluateCommand({ command: c.input });
       const got = new Set(e.findings.map((f) => f.rule));
       if (TIRITH_DISAGREE.has(c.id)) {
-        assert.equal(e.decision === 'allow', c.expect !== 'allow', 'documented disagreement changed: update TIRITH_DISAGREE');
+        assert.equal(
+          e.decision === 'allow',
+          c.expect !== 'allow',
+          'documented disagreement changed: update TIRITH_DISAGREE',
+        );
         return;
       }
       if (c.expect === 'allow') {
@@ -137,7 +141,8 @@ describe('tirith-dev corpus', () => {
       const posixOnly = c.shell === 'powershell' && c.id === 'tc-0123';
       if (!posixOnly) {
         for (const r of c.rules ?? []) {
-          const ok = got.has(r) || (ALIASES[r] ?? []).some((a) => got.has(a)) || (r === 'blast_empty_var_glob' && got.has(r));
+          const ok =
+            got.has(r) || (ALIASES[r] ?? []).some((a) => got.has(a)) || (r === 'blast_empty_var_glob' && got.has(r));
           assert.ok(ok, `missing rule ${r}; got ${[...got].join(',')}`);
         }
       }

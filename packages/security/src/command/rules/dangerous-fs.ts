@@ -13,8 +13,20 @@ export function deletionRules(cmd: SimpleCommand, out: Finding[]): void {
     const { short, long } = flagSet(argv);
     const ops = operands(argv);
     if (short.has('r') || short.has('R') || long.has('recursive')) {
-      const varGlob = ops.find((o) => /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\/?\*?$/.test(o) || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\//.test(o));
-      if (varGlob) out.push(tirith('blast_empty_var_glob', 'info', 'Deletion rooted at a variable', 'If the variable is empty the path becomes absolute (/…)', varGlob, 'Use ${VAR:?} so an empty variable aborts'));
+      const varGlob = ops.find(
+        (o) => /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\/?\*?$/.test(o) || /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\//.test(o),
+      );
+      if (varGlob)
+        out.push(
+          tirith(
+            'blast_empty_var_glob',
+            'info',
+            'Deletion rooted at a variable',
+            'If the variable is empty the path becomes absolute (/…)',
+            varGlob,
+            'Use ${VAR:?} so an empty variable aborts',
+          ),
+        );
       out.push(
         pattern(
           'recursive_delete',

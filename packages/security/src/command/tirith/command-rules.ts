@@ -1,8 +1,8 @@
 // Tirith-style rules over one simple command (reference/tirith.md §4): environment, network destinations,
 // supply chain, sudo, containers, credentials on disk, archives. Our own lists and wording.
 
-import { writeTargets } from '../rules/dangerous-fs.ts';
 import { sensitiveTarget } from '../paths.ts';
+import { writeTargets } from '../rules/dangerous-fs.ts';
 import { flagSet, operands, show, tirith } from '../rules/finding.ts';
 import type { Finding, SimpleCommand } from '../types.ts';
 
@@ -283,7 +283,12 @@ function fileRules(cmd: SimpleCommand, out: Finding[]): void {
   for (const r of cmd.redirects) {
     const kind = sensitiveTarget(r.target);
     const homeDot = /^(?:~|\$HOME|\$\{HOME\})\/\.[^/]+$/.test(r.target);
-    if (r.op.includes('>') && (homeDot || (/^(?:~|\$HOME|\$\{HOME\})\//.test(r.target) && (kind === 'ssh' || kind === 'shell-rc' || kind === 'credential')))) {
+    if (
+      r.op.includes('>') &&
+      (homeDot ||
+        (/^(?:~|\$HOME|\$\{HOME\})\//.test(r.target) &&
+          (kind === 'ssh' || kind === 'shell-rc' || kind === 'credential')))
+    ) {
       out.push(
         tirith(
           'dotfile_overwrite',

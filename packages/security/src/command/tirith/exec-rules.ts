@@ -105,7 +105,16 @@ export function execRules(cmd: SimpleCommand, out: Finding[]): void {
     const srcText = cmd.pipedFrom.map((c) => c.argv.join(' ')).join(' | ');
     // The generic id always fires (Tirith names `(curl …) | bash` pipe_to_interpreter); a downloader
     // source adds its specific id.
-    out.push(tirith('pipe_to_interpreter', 'high', 'Text piped into an interpreter', `${srcText} | ${n}: the piped text runs as a program`, `${srcText} | ${n}`, 'Run a reviewed script file instead'));
+    out.push(
+      tirith(
+        'pipe_to_interpreter',
+        'high',
+        'Text piped into an interpreter',
+        `${srcText} | ${n}: the piped text runs as a program`,
+        `${srcText} | ${n}`,
+        'Run a reviewed script file instead',
+      ),
+    );
     if (dl) {
       out.push(
         tirith(
