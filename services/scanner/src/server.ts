@@ -1,27 +1,87 @@
-import { arrivesWith } from '@hermes/platform';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { HermesConfig } from '@hermes/config';
+import { checkUrl } from '@hermes/net';
 import { scannerv1 } from '@hermes/proto';
-import { defineService, type ServiceImpl, type ServiceRegistration } from '@hermes/rpc';
+import { Code, defineService, RpcError, type ServiceImpl, type ServiceRegistration } from '@hermes/rpc';
+import {
+  analyzeCommand,
+  CommandTooLargeError,
+  createUrlPolicy,
+  createWebsiteBlocklist,
+  type Redactor,
+  scanContextFile,
+  type UrlPolicy,
+  type WebsiteBlocklist,
+} from '@hermes/security';
+import { contextFinding, toProtoFinding } from './findings.ts';
 
-const ISSUE = 'issues #3 and #4';
+/** Largest context file or text accepted for scanning (the security core caps scan cost further). */
+const MAX_TEXT_CHARS = 4 * 1024 * 1024;
 
-/** First version of `hermes.scanner.v1.ScannerService`: wiring, health and lifecycle are real; the RPCs arrive with issues #3 and #4. */
-export function createScannerHandlers(): ServiceImpl<typeof scannerv1.ScannerService> {
+export interface ScannerDeps {
+  readonly config: HermesConfig;
+  readonly redactor: Redactor;
+}
+
+/** Website blocklist from config; shared files are read once at start (relative paths against HERMES_HOME). */
+export function loadWebsiteBlocklist(config: HermesConfig): WebsiteBlocklist {
+  const wb = config.security.website_blocklist;
+  const sharedFiles = wb.shared_files.map((p) => {
+    const path = isAbsolute(p) ? p : join(config.home, p);
+    return { path, content: readFileSync(path, 'utf8') };
+  });
+  return createWebsiteBlocklist({ enabled: wb.enabled, domains: [...wb.domains], sharedFiles });
+}
+
+/** `hermes.scanner.v1.ScannerService`: the pure security core behind an RPC, plus config. */
+export function createScannerHandlers(deps: ScannerDeps): ServiceImpl<typeof scannerv1.ScannerService> {
+  const redact = (s: string) => deps.redactor.redact(s);
+  const policy: UrlPolicy = createUrlPolicy({ allowPrivateUrls: deps.config.security.allow_private_urls });
+  const blocklist = loadWebsiteBlocklist(deps.config);
   return {
-    async scanCommand() {
-      throw arrivesWith(ISSUE, 'ScannerService.ScanCommand');
+    scanCommand(req) {
+      if (req.command.length === 0) throw new RpcError(Code.INVALID_ARGUMENT, 'command is empty');
+      try {
+        const analysis = analyzeCommand(req.command);
+        return {
+          findings: analysis.findings.map((f) => toProtoFinding(f, redact)),
+          hardline: analysis.findings.some((f) => f.source === 'hardline'),
+        };
+      } catch (err) {
+        if (err instanceof CommandTooLargeError) {
+          throw new RpcError(Code.INVALID_ARGUMENT, `command is ${err.length} characters; the limit is 1 MiB`);
+        }
+        throw err;
+      }
     },
-    async scanContext() {
-      throw arrivesWith(ISSUE, 'ScannerService.ScanContext');
+    scanContext(req) {
+      if (req.filename.length === 0) throw new RpcError(Code.INVALID_ARGUMENT, 'filename is required');
+      if (req.content.length > MAX_TEXT_CHARS) {
+        throw new RpcError(Code.RESOURCE_EXHAUSTED, `context file is larger than ${MAX_TEXT_CHARS} characters`);
+      }
+      const r = scanContextFile(req.filename, req.content);
+      return r.decision === 'blocked'
+        ? { blocked: true, findings: r.findings.map(contextFinding), replacement: r.replacement }
+        : { blocked: false };
     },
-    async checkUrl() {
-      throw arrivesWith(ISSUE, 'ScannerService.CheckUrl');
+    async checkUrl(req, ctx) {
+      if (req.url.length === 0) throw new RpcError(Code.INVALID_ARGUMENT, 'url is required');
+      const d = await checkUrl(req.url, { policy, blocklist, signal: ctx.signal });
+      return { allowed: d.decision === 'allow', reason: d.reason };
     },
-    async redact() {
-      throw arrivesWith(ISSUE, 'ScannerService.Redact');
+    redact(req) {
+      if (req.text.length > MAX_TEXT_CHARS) {
+        throw new RpcError(Code.RESOURCE_EXHAUSTED, `text is larger than ${MAX_TEXT_CHARS} characters`);
+      }
+      const text = deps.redactor.redact(req.text);
+      // Pattern spans, and at least one when only a known secret value was removed.
+      const spans = deps.redactor.spans(req.text).length;
+      return { text, redactions: text === req.text ? 0 : Math.max(1, spans) };
     },
   };
 }
 
-export function scannerRegistration(): ServiceRegistration<typeof scannerv1.ScannerService> {
-  return defineService(scannerv1.ScannerService, createScannerHandlers());
+export function scannerRegistration(deps: ScannerDeps): ServiceRegistration<typeof scannerv1.ScannerService> {
+  return defineService(scannerv1.ScannerService, createScannerHandlers(deps));
 }
