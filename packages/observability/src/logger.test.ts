@@ -113,3 +113,24 @@ test('logger honours the level and adds no trace ids outside a span', () => {
   );
   assert.equal(lines[0]?.trace_id, undefined);
 });
+
+test('redactLine removes secrets that hide inside ordinary strings', async () => {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  const secret = 'value-only-known-to-config-8Hq2';
+  const logger = createLogger({
+    service: 't',
+    destination,
+    redactLine: (s) => s.split(secret).join('[REDACTED]'),
+  });
+  logger.info({ detail: `stderr said ${secret}` }, 'command failed');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(lines.length, 1);
+  assert.ok(!lines[0]!.includes(secret));
+  assert.match(lines[0]!, /stderr said \[REDACTED\]/);
+});

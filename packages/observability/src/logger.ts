@@ -13,6 +13,11 @@ export interface CreateLoggerOptions {
   readonly destination?: DestinationStream;
   /** Extra fixed fields on every line (e.g. `instance`). */
   readonly base?: Readonly<Record<string, string | number>>;
+  /**
+   * Value-aware redaction of each finished line (the platform redactor: known secret values and
+   * token patterns), for secrets that arrive inside strings whose field names say nothing.
+   */
+  readonly redactLine?: (line: string) => string;
 }
 
 export { REDACTED };
@@ -35,6 +40,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       log: (obj) => redactSecrets(obj),
       bindings: (bindings) => redactSecrets(bindings),
     },
+    ...(options.redactLine ? { hooks: { streamWrite: options.redactLine } } : {}),
     mixin() {
       const span = trace.getActiveSpan();
       if (span === undefined) return {};

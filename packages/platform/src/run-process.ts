@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { ConfigError, formatConfigError, type LoadedConfig, loadConfig } from '@hermes/config';
+import { ConfigError, formatConfigError, type LoadedConfig, loadConfig, secretValues } from '@hermes/config';
 import { createLogger, initTelemetry } from '@hermes/observability';
+import { createRedactor } from '@hermes/security';
 import { pino } from 'pino';
 import type { ServiceModule } from './service-module.ts';
 import { type RunningPlatform, startPlatform } from './start-platform.ts';
@@ -38,8 +39,11 @@ export async function runPlatformProcess(options: RunPlatformOptions): Promise<n
   const name = options.mode === 'up' ? 'hermes' : (options.modules[0]?.name ?? 'hermes');
   // `hermes up` prints its banner on stdout, so its logs go to stderr; a served service logs to stdout.
   const destination = options.mode === 'up' ? pino.destination({ fd: 2, sync: false }) : undefined;
+  // One redactor for logs, audit records and tool output: known secret values plus token patterns.
+  const redactor = createRedactor({ knownSecrets: secretValues(config) });
+  const redactLine = (line: string) => redactor.redact(line);
   const loggerFor = (service: string) =>
-    createLogger({ service, level: config.runtime.log_level, ...(destination ? { destination } : {}) });
+    createLogger({ service, level: config.runtime.log_level, redactLine, ...(destination ? { destination } : {}) });
   const logger = loggerFor(name);
   const telemetry = initTelemetry({
     service: `hermes-${name}`,
@@ -57,6 +61,7 @@ export async function runPlatformProcess(options: RunPlatformOptions): Promise<n
       modules: options.modules,
       logger,
       loggerFor,
+      redactor,
       ...(dataDir ? { dataDir } : {}),
     });
   } catch (err) {

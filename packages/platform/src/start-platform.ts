@@ -16,6 +16,8 @@ export interface StartPlatformOptions {
   readonly dataDir?: string;
   readonly clock?: () => number;
   readonly metrics?: boolean;
+  /** The platform redactor; default one built from the config's secret values. */
+  readonly redactor?: Redactor;
 }
 
 export interface RunningPlatform {
@@ -40,7 +42,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const redactor = createRedactor({ knownSecrets: secretValues(config) });
+  const redactor = options.redactor ?? createRedactor({ knownSecrets: secretValues(config) });
   let natsBus: BusConnection | undefined;
   let binding: BusBinding;
   if (config.runtime.nats_url) {
