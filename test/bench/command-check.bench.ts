@@ -75,19 +75,43 @@ for (let i = 0; i < 20_000; i++) {
   evaluateCommand({ command: TYPICAL[i % TYPICAL.length] as string });
   typ.push(performance.now() - t0);
 }
-rows.push(['typical (in-process)', (pct(typ, 50) * 1000).toFixed(1), (pct(typ, 99) * 1000).toFixed(1), (Math.max(...typ) * 1000).toFixed(0), `${Math.round(typ.length / (typ.reduce((a, b) => a + b, 0) / 1000))}/s`]);
+rows.push([
+  'typical (in-process)',
+  (pct(typ, 50) * 1000).toFixed(1),
+  (pct(typ, 99) * 1000).toFixed(1),
+  (Math.max(...typ) * 1000).toFixed(0),
+  `${Math.round(typ.length / (typ.reduce((a, b) => a + b, 0) / 1000))}/s`,
+]);
 const big = measure(tenKiB(), 500);
-rows.push(['10 KiB command', (big.p50 * 1000).toFixed(1), (big.p99 * 1000).toFixed(1), (big.max * 1000).toFixed(0), big.p99 <= 1 ? 'p99 ≤ 1 ms ✓' : 'p99 > 1 ms ✗']);
+rows.push([
+  '10 KiB command',
+  (big.p50 * 1000).toFixed(1),
+  (big.p99 * 1000).toFixed(1),
+  (big.max * 1000).toFixed(0),
+  big.p99 <= 1 ? 'p99 ≤ 1 ms ✓' : 'p99 > 1 ms ✗',
+]);
 for (const [name, input] of ADVERSARIAL) {
   const m = measure(input, 5);
-  rows.push([`adversarial: ${name}`, (m.p50 * 1000).toFixed(0), (m.p99 * 1000).toFixed(0), (m.max * 1000).toFixed(0), m.max <= 50 ? '≤ 50 ms ✓' : '> 50 ms ✗']);
+  rows.push([
+    `adversarial: ${name}`,
+    (m.p50 * 1000).toFixed(0),
+    (m.p99 * 1000).toFixed(0),
+    (m.max * 1000).toFixed(0),
+    m.max <= 50 ? '≤ 50 ms ✓' : '> 50 ms ✗',
+  ]);
 }
 
 // End to end: spawn `hermes check --jsonl` with N typical lines (includes Node start-up and parser init).
 const N = 100_000;
-const lines = Array.from({ length: N }, (_, i) => JSON.stringify({ id: String(i), kind: 'command', input: TYPICAL[i % TYPICAL.length] })).join('\n');
+const lines = Array.from({ length: N }, (_, i) =>
+  JSON.stringify({ id: String(i), kind: 'command', input: TYPICAL[i % TYPICAL.length] }),
+).join('\n');
 const t0 = performance.now();
-const r = spawnSync(process.execPath, [hermes, 'check', '--jsonl'], { cwd: root, input: `${lines}\n`, maxBuffer: 1 << 28 });
+const r = spawnSync(process.execPath, [hermes, 'check', '--jsonl'], {
+  cwd: root,
+  input: `${lines}\n`,
+  maxBuffer: 1 << 28,
+});
 const wall = performance.now() - t0;
 const outLines = r.stdout.toString().split('\n').filter(Boolean).length;
 const empty = spawnSync(process.execPath, [hermes, 'check', '--jsonl'], { cwd: root, input: '' });
@@ -96,7 +120,13 @@ const t1 = performance.now();
 spawnSync(process.execPath, [hermes, 'check', '--jsonl'], { cwd: root, input: '\n' });
 const startup = performance.now() - t1;
 const rate = Math.round(N / ((wall - startup) / 1000));
-rows.push([`--jsonl spawned, ${N} lines`, `${(wall / 1000).toFixed(2)} s`, `start-up ${startup.toFixed(0)} ms`, `${outLines} out`, `${rate}/s ${rate >= 20_000 ? '✓' : '✗'} (${Math.round(N / (wall / 1000))}/s incl. start-up)`]);
+rows.push([
+  `--jsonl spawned, ${N} lines`,
+  `${(wall / 1000).toFixed(2)} s`,
+  `start-up ${startup.toFixed(0)} ms`,
+  `${outLines} out`,
+  `${rate}/s ${rate >= 20_000 ? '✓' : '✗'} (${Math.round(N / (wall / 1000))}/s incl. start-up)`,
+]);
 
 const header: [string, string, string, string, string] = ['case', 'p50 µs', 'p99 µs', 'max µs', 'result'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));

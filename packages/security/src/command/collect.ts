@@ -231,7 +231,9 @@ export class Collector {
       if (!c) continue;
       if (!c.isNamed) op = c.text;
       else if (c.type === 'file_descriptor') fd = c.text;
-      else target = this.decode(c, ctx);
+      // tree-sitter-bash folds `>& file 0>&1` into one redirect with two destinations: the first is the file.
+      else if (!target) target = this.decode(c, ctx);
+      else this.decode(c, ctx);
     }
     return { op, fd, target: target?.text ?? '', raw: target?.raw ?? '', dynamic: target?.dynamic ?? true };
   }

@@ -1,10 +1,9 @@
 // Every case of ../shared/corpus/commands-dev.jsonl and tirith-dev.jsonl is a test (issue #3 acceptance).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { initShellParserFromDisk } from '@hermes/security/node';
+import { readCorpus } from '../../node/corpus.ts';
 import { evaluateCommand } from './evaluate.ts';
-import { CORPUS_DIR } from './test-support.ts';
 
 interface HermesCase {
   id: string;
@@ -26,11 +25,7 @@ interface TirithCase {
   raw_bytes_hex?: string;
 }
 
-const jsonl = <T>(name: string): T[] =>
-  readFileSync(new URL(name, CORPUS_DIR), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as T);
+const jsonl = readCorpus;
 
 /**
  * Deliberate disagreements (each justified; review may check every line):

@@ -24,7 +24,7 @@ export function deletionRules(cmd: SimpleCommand, out: Finding[]): void {
             'Deletion rooted at a variable',
             'If the variable is empty the path becomes absolute (/…)',
             varGlob,
-            'Use ${VAR:?} so an empty variable aborts',
+            'Use the :? expansion (VAR:?) so an empty variable aborts',
           ),
         );
       out.push(

@@ -384,7 +384,15 @@ const SQL_CLIENTS = new Set([
 export function sqlRules(cmd: SimpleCommand, out: Finding[]): void {
   const name = cmd.argv[0] ?? '';
   const texts: string[] = [];
-  if (['drop', 'delete', 'truncate'].includes(name)) texts.push(cmd.argv.join(' '));
+  // SQL typed as a command line (`DROP DATABASE prod`). `truncate` is also coreutils (`truncate -s 0 f`), so
+  // the SQL reading needs the upper-case spelling or `TABLE`.
+  if (
+    name === 'drop' ||
+    name === 'delete' ||
+    (name === 'truncate' && (cmd.path === 'TRUNCATE' || /^table$/i.test(cmd.argv[1] ?? '')))
+  ) {
+    texts.push([cmd.path, ...cmd.argv.slice(1)].join(' '));
+  }
   if (SQL_CLIENTS.has(name)) {
     texts.push(...cmd.argv.slice(1));
     if (cmd.stdinText) texts.push(cmd.stdinText);
@@ -451,7 +459,59 @@ function windowsRules(cmd: SimpleCommand, out: Finding[]): void {
     out.push(pattern('windows_destructive', 'Windows destructive command', 'medium', ev));
 }
 
+/** Security controls switched off and persistence wiped (beyond Hermes's tier; clearly destructive). */
+function hardeningRules(cmd: SimpleCommand, out: Finding[]): void {
+  const argv = cmd.argv;
+  const n = argv[0] ?? '';
+  const a1 = (argv[1] ?? '').toLowerCase();
+  if (n === 'crontab' && argv.includes('-r'))
+    out.push(
+      pattern(
+        'crontab_remove',
+        'crontab -r (deletes every cron job)',
+        'medium',
+        show(cmd),
+        'crontab -l to review, then edit',
+      ),
+    );
+  if (
+    (n === 'iptables' || n === 'ip6tables' || n === 'nft') &&
+    argv.some((a) => a === '-F' || a === '--flush' || a === 'flush')
+  ) {
+    out.push(pattern('firewall_disable', 'firewall disabled or flushed', 'medium', show(cmd)));
+  }
+  if (
+    (n === 'ufw' && a1 === 'disable') ||
+    (n === 'setenforce' && a1 === '0') ||
+    (n === 'systemctl' && argv.includes('firewalld') && /stop|disable|mask/.test(argv.join(' ')))
+  ) {
+    out.push(pattern('firewall_disable', 'firewall disabled or flushed', 'medium', show(cmd)));
+  }
+  if (n === 'chmod') {
+    const mode = operands(argv)[0] ?? '';
+    if (/^[0-7]?[4-7][0-7]{3}$/.test(mode) || /^[ugoa]*\+[rwxX]*s/.test(mode))
+      out.push(pattern('chmod_setuid', 'setuid/setgid bit set', 'high', show(cmd)));
+  }
+  const isSudo = cmd.wrappers.some((w) => w[0] === 'sudo' || w[0] === 'doas');
+  const sudoI = cmd.wrappers.some(
+    (w) =>
+      (w[0] === 'sudo' || w[0] === 'doas') && w.slice(1).some((x) => /^-[a-zA-Z]*[is]$/.test(x) && !x.startsWith('--')),
+  );
+  if (
+    (isSudo &&
+      (n === 'su' ||
+        (['bash', 'sh', 'zsh', 'dash', 'ksh', 'fish'].includes(n) &&
+          argv.length === 1 &&
+          cmd.pipedFrom.length === 0))) ||
+    (n === 'sudo' && argv.length === 2 && /^-[is]$/.test(argv[1] ?? ''))
+  ) {
+    out.push(pattern('sudo_shell_spawn', 'root shell via sudo', 'high', show(cmd)));
+  } else if (sudoI && argv.length === 0)
+    out.push(pattern('sudo_shell_spawn', 'root shell via sudo', 'high', show(cmd)));
+}
+
 export function systemRules(cmd: SimpleCommand, out: Finding[], rawWords: readonly string[], fullText = ''): void {
+  hardeningRules(cmd, out);
   const name = cmd.argv[0] ?? '';
   if (name === 'git') gitRules(cmd, out);
   if (

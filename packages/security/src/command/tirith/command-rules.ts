@@ -179,6 +179,22 @@ const SECRET_VAR =
 function exfilRules(cmd: SimpleCommand, out: Finding[]): void {
   const argv = cmd.argv;
   const n = argv[0] ?? '';
+  if ((n === 'scp' || n === 'rsync' || n === 'sftp') && operands(argv).some((o) => /:/.test(o))) {
+    const up = operands(argv)
+      .slice(0, -1)
+      .find((o) => SENSITIVE_UPLOAD.test(o) || /(?:^|\/)\.ssh\/id_[a-z0-9]+$/.test(o));
+    if (up)
+      out.push(
+        tirith(
+          'data_exfiltration',
+          'high',
+          'Sensitive data uploaded',
+          'A credential file is copied to a remote host',
+          `${n} … ${up}`,
+        ),
+      );
+    return;
+  }
   if (n !== 'curl' && n !== 'wget') return;
   const vals: string[] = [];
   for (let i = 1; i < argv.length; i++) {
