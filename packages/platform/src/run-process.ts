@@ -58,6 +58,7 @@ export async function runPlatformProcess(options: RunPlatformOptions): Promise<n
   try {
     platform = await startPlatform({
       config,
+      env: options.env,
       modules: options.modules,
       logger,
       loggerFor,

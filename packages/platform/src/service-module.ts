@@ -9,6 +9,8 @@ import type { AuditSink } from './audit-sink.ts';
 export interface ServiceDeps {
   readonly name: ServiceName;
   readonly config: HermesConfig;
+  /** The process environment main() was given (for PATH lookups of helper binaries); never re-read from process.env. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   /** For calling other services: the in-process bus (embedded) or NATS (distributed). */
   readonly transport: Transport;

@@ -9,6 +9,7 @@ import { type BusBinding, type RunningService, startService } from './start-serv
 
 export interface StartPlatformOptions {
   readonly config: HermesConfig;
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly modules: readonly ServiceModule[];
   readonly logger: Logger;
   readonly loggerFor?: (service: string) => Logger;
@@ -69,6 +70,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       started.push(
         await startService(m, {
           config,
+          ...(options.env ? { env: options.env } : {}),
           logger,
           binding,
           resources,

@@ -26,6 +26,7 @@ export type BusBinding =
 
 export interface StartServiceOptions {
   readonly config: HermesConfig;
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   /** The service's own logger (`service` bound to its name); default a child of `logger`. */
   readonly loggerFor?: (service: string) => Logger;
@@ -67,6 +68,7 @@ export async function startService(module: ServiceModule, options: StartServiceO
   const instance: ServiceInstance = await module.create({
     name: module.name,
     config,
+    env: options.env ?? {},
     logger,
     transport,
     database: () => options.resources.database(),

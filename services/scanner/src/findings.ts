@@ -18,11 +18,11 @@ const source: Record<Finding['source'], commonv1.FindingSource> = {
 };
 
 /** Security-core finding → wire finding. Evidence is redacted by the caller before it leaves. */
-export function toProtoFinding(f: Finding, redact: (s: string) => string): commonv1.Finding {
+export function toProtoFinding(f: Finding, redact: (s: string) => string, external = false): commonv1.Finding {
   return create(commonv1.FindingSchema, {
     rule: f.rule,
     severity: severity[f.severity],
-    source: source[f.source],
+    source: external ? commonv1.FindingSource.EXTERNAL_TIRITH : source[f.source],
     title: f.title,
     description: f.description,
     evidence: redact(f.evidence),
@@ -40,5 +40,17 @@ export function contextFinding(id: string): commonv1.Finding {
     title: 'Prompt injection in a context file',
     description: `context file matched ${id}`,
     key: `context:${id}`,
+  });
+}
+
+/** The external scanner was wanted, could not answer, and `security.tirith_fail_open` is false. */
+export function externalTirithFinding(reason: string): commonv1.Finding {
+  return create(commonv1.FindingSchema, {
+    rule: 'tirith_unavailable',
+    severity: commonv1.Severity.CRITICAL,
+    source: commonv1.FindingSource.EXTERNAL_TIRITH,
+    title: 'External Tirith scanner unavailable',
+    description: `tirith could not check the command (${reason}) and security.tirith_fail_open is false`,
+    key: 'tirith:unavailable',
   });
 }

