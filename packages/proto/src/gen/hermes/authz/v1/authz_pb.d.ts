@@ -128,9 +128,20 @@ export declare type ApproveRequest = Message<"hermes.authz.v1.ApproveRequest"> &
   platform: Platform;
 
   /**
+   * The 8-character code the user was shown; case, spaces and dashes are ignored.
+   *
    * @generated from field: string code = 2;
    */
   code: string;
+
+  /**
+   * Admin surfaces: approve a pending request by its server-side id (from List) instead of by
+   * code, e.g. when the code never reached the user. Exactly one of code and request_id is set.
+   * Neither counts toward nor is gated by the brute-force lockout (it proves no knowledge of a code).
+   *
+   * @generated from field: string request_id = 3;
+   */
+  requestId: string;
 };
 
 /**
@@ -157,6 +168,18 @@ export declare type ApproveResponse = Message<"hermes.authz.v1.ApproveResponse">
    * @generated from field: string display_name = 3;
    */
   displayName: string;
+
+  /**
+   * @generated from field: hermes.authz.v1.ApproveOutcome outcome = 4;
+   */
+  outcome: ApproveOutcome;
+
+  /**
+   * Set when outcome is LOCKED_OUT.
+   *
+   * @generated from field: google.protobuf.Timestamp retry_after = 5;
+   */
+  retryAfter?: Timestamp | undefined;
 };
 
 /**
@@ -279,6 +302,13 @@ export declare type PendingRequest = Message<"hermes.authz.v1.PendingRequest"> &
    * @generated from field: google.protobuf.Timestamp expires_at = 5;
    */
   expiresAt?: Timestamp | undefined;
+
+  /**
+   * Server-side id (16 hex characters), never the code or its hash.
+   *
+   * @generated from field: string request_id = 6;
+   */
+  requestId: string;
 };
 
 /**
@@ -339,6 +369,37 @@ export declare type ClearPendingResponse = Message<"hermes.authz.v1.ClearPending
  * Use `create(ClearPendingResponseSchema)` to create a new message.
  */
 export declare const ClearPendingResponseSchema: GenMessage<ClearPendingResponse>;
+
+/**
+ * Broadcast (not queue-grouped) on `hermes.v1.authz.invalidate` after an approval or revocation,
+ * so every authz replica drops its cached Check decision for that user at once.
+ *
+ * @generated from message hermes.authz.v1.CacheInvalidation
+ */
+export declare type CacheInvalidation = Message<"hermes.authz.v1.CacheInvalidation"> & {
+  /**
+   * @generated from field: hermes.common.v1.Platform platform = 1;
+   */
+  platform: Platform;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * Instance id of the replica that changed the state.
+   *
+   * @generated from field: string origin = 3;
+   */
+  origin: string;
+};
+
+/**
+ * Describes the message hermes.authz.v1.CacheInvalidation.
+ * Use `create(CacheInvalidationSchema)` to create a new message.
+ */
+export declare const CacheInvalidationSchema: GenMessage<CacheInvalidation>;
 
 /**
  * @generated from enum hermes.authz.v1.ChatType
@@ -456,6 +517,40 @@ export enum RequestCodeOutcome {
  * Describes the enum hermes.authz.v1.RequestCodeOutcome.
  */
 export declare const RequestCodeOutcomeSchema: GenEnum<RequestCodeOutcome>;
+
+/**
+ * @generated from enum hermes.authz.v1.ApproveOutcome
+ */
+export enum ApproveOutcome {
+  /**
+   * @generated from enum value: APPROVE_OUTCOME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: APPROVE_OUTCOME_APPROVED = 1;
+   */
+  APPROVED = 1,
+
+  /**
+   * Unknown, expired or issued for another platform: deliberately indistinguishable.
+   *
+   * @generated from enum value: APPROVE_OUTCOME_WRONG_CODE = 2;
+   */
+  WRONG_CODE = 2,
+
+  /**
+   * Too many failed attempts on this platform: no code is accepted until retry_after.
+   *
+   * @generated from enum value: APPROVE_OUTCOME_LOCKED_OUT = 3;
+   */
+  LOCKED_OUT = 3,
+}
+
+/**
+ * Describes the enum hermes.authz.v1.ApproveOutcome.
+ */
+export declare const ApproveOutcomeSchema: GenEnum<ApproveOutcome>;
 
 /**
  * Layer 1: who may talk to the agent at all, and DM pairing codes.
