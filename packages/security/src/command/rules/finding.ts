@@ -2,8 +2,16 @@
 // §13 Tirith keys = `tirith:<rule_id>`).
 import type { Finding, Severity, SimpleCommand } from '../types.ts';
 
+const EVIDENCE_CHARS = 160;
+
+/** The first 160 characters of the argv, without joining a huge argv first (it runs on every finding). */
 export function show(cmd: SimpleCommand): string {
-  return cmd.argv.join(' ').slice(0, 160);
+  let out = '';
+  for (const word of cmd.argv) {
+    out += out.length === 0 ? word : ` ${word}`;
+    if (out.length >= EVIDENCE_CHARS) break;
+  }
+  return out.slice(0, EVIDENCE_CHARS);
 }
 
 export function hardline(rule: string, description: string, evidence: string): Finding {
