@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SERVICE_NAMES } from '@hermes/config';
-import { authzv1 } from '@hermes/proto';
+import { scannerv1 } from '@hermes/proto';
 import { Code, connectBus, createClient, NatsTransport, RpcError, silentLogger } from '@hermes/rpc';
 import { createTestDatabase, startNats, startPostgres, startRedis } from '@hermes/testing';
 import { type HermesProcess, runHermes, spawnHermes, tempHome } from './hermes-process.ts';
@@ -28,13 +28,15 @@ test('seven services as seven processes over NATS, Postgres and Redis', { timeou
     }
     assert.equal(health.code, 0, `${health.stdout}\n${procs.map((p) => p.stderr()).join('\n')}`);
 
-    // A call over NATS reaches the authz process; its answer names the issue that brings the behaviour.
+    // A call over NATS reaches the scanner process and comes back with its verdict.
     const bus = await connectBus({ url: nats.url, name: 'e2e-caller', logger: silentLogger });
     try {
-      const authz = createClient(authzv1.AuthzService, new NatsTransport(bus));
+      const scanner = createClient(scannerv1.ScannerService, new NatsTransport(bus));
+      const res = await scanner.scanCommand({ command: 'rm -rf /' }, { timeoutMs: 5_000 });
+      assert.equal(res.hardline, true);
       await assert.rejects(
-        authz.check({ userId: '42' }, { timeoutMs: 5_000 }),
-        (err: unknown) => err instanceof RpcError && err.code === Code.UNIMPLEMENTED && /issue #5/.test(err.message),
+        scanner.scanCommand({ command: '' }, { timeoutMs: 5_000 }),
+        (err: unknown) => err instanceof RpcError && err.code === Code.INVALID_ARGUMENT,
       );
     } finally {
       await bus.close();
