@@ -3,6 +3,7 @@ import type { CliIo } from './cli-io.ts';
 import { runCheck } from './commands/check.ts';
 import { configHelp, runConfig } from './commands/config.ts';
 import { healthHelp, runHealth } from './commands/health.ts';
+import { runPairing } from './commands/pairing.ts';
 import { runRedact } from './commands/redact.ts';
 import { runServe, serveHelp } from './commands/serve.ts';
 import { runUp, upHelp } from './commands/up.ts';
@@ -21,6 +22,7 @@ Commands:
   check url <URL>          SSRF and website policy for a URL (--no-dns: deny what needs DNS)
   check context <FILE>     prompt-injection scan of a context file (AGENTS.md, .cursorrules, …)
   redact [--env-file F]    copy stdin to stdout with secrets redacted
+  pairing <list|approve|revoke|clear-pending>   DM pairing codes (hermes pairing help)
   help [<command>]         this text, or a command's own help
   --version                print the version
 
@@ -51,6 +53,8 @@ export async function main(
       return runCheck(rest, cli);
     case 'redact':
       return runRedact(rest, cli);
+    case 'pairing':
+      return runPairing(rest, cli);
     case '--version':
     case '-V':
     case 'version':
