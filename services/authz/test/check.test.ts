@@ -188,3 +188,32 @@ describe('bad input: INVALID_ARGUMENT, nothing stored, nothing crashes', () => {
     assert.equal(ok.outcome, authzv1.RequestCodeOutcome.ISSUED);
   });
 });
+
+describe('Check never fails open when Postgres cannot answer', () => {
+  let cluster: AuthzCluster;
+  let sql: postgres.Sql;
+  before(async () => {
+    cluster = await startCluster({ env: { TELEGRAM_ALLOWED_USERS: 'listed1' }, service: { cacheTtlMs: 0 } });
+    sql = postgres(cluster.db.url, { max: 1, onnotice: () => {} });
+  });
+  after(async () => {
+    await sql?.end();
+    await cluster?.close();
+  });
+
+  test('pairing-only users are denied, allowlisted users still decided by their rule', async () => {
+    const code = (await cluster.client.requestCode({ platform: P.telegram, userId: 'paired1' })).code;
+    assert.equal((await cluster.client.approve({ platform: P.telegram, code })).approved, true);
+    assert.equal((await cluster.client.check({ platform: P.telegram, userId: 'paired1', chatType: DM })).allowed, true);
+    await sql`alter table authz.approved_users rename to approved_users_away`;
+    try {
+      const paired = await cluster.client.check({ platform: P.telegram, userId: 'paired1', chatType: DM });
+      assert.deepEqual([paired.allowed, paired.rule], [false, R.DEFAULT_DENY]);
+      const listed = await cluster.client.check({ platform: P.telegram, userId: 'listed1', chatType: DM });
+      assert.deepEqual([listed.allowed, listed.rule], [true, R.PLATFORM_ALLOWLIST]);
+    } finally {
+      await sql`alter table authz.approved_users_away rename to approved_users`;
+    }
+    assert.equal((await cluster.client.check({ platform: P.telegram, userId: 'paired1', chatType: DM })).allowed, true);
+  });
+});

@@ -72,6 +72,12 @@ describe('the seed priority chain', () => {
     assert.equal(p.decide(P.SIGNAL, '15551234567@x', false).allowed, false);
   });
 
+  test('`*` in a list admits everyone in its scope', () => {
+    const p = policy({ SLACK_ALLOWED_USERS: '*' });
+    assert.equal(p.decide(P.SLACK, 'anyone', false).rule, R.PLATFORM_ALLOWLIST);
+    assert.equal(p.decide(P.TELEGRAM, 'anyone', false).allowed, false);
+  });
+
   test('API and CLI callers have only the global rules and pairing', () => {
     const p = policy({ GATEWAY_ALLOWED_USERS: 'ops' });
     assert.equal(p.decide(P.API, 'ops', false).rule, R.GLOBAL_ALLOWLIST);
