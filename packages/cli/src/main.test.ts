@@ -113,3 +113,21 @@ test('health with nothing running reports UNREACHABLE and exits 1', async () => 
     await rm(home, { recursive: true, force: true });
   }
 });
+
+test('check url applies the configured website blocklist (security.website_blocklist)', async () => {
+  const home = await mkdtemp(join(tmpdir(), 'hermes-cfg-'));
+  try {
+    await writeFile(
+      join(home, 'config.yaml'),
+      'security:\n  website_blocklist:\n    enabled: true\n    domains: ["*.internal.example"]\n',
+      { mode: 0o600 },
+    );
+    const r = await run(['check', 'url', '--no-dns', 'https://admin.internal.example/x'], { HERMES_HOME: home });
+    assert.equal(r.code, 1);
+    assert.match(r.out, /Blocked by website policy: 'admin\.internal\.example' matched rule '\*\.internal\.example' from config/);
+    const bad = await run(['check', 'url', 'https://example.com/'], { HERMES_HOME: join(home, 'missing') });
+    assert.notEqual(bad.code, 64);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});

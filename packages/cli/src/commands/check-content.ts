@@ -2,15 +2,18 @@
 // stream (called by check.ts), and the single-shot forms `hermes check url URL` and
 // `hermes check context FILE`.
 import { readFile } from 'node:fs/promises';
+import { formatConfigError, loadConfig, secretValues } from '@hermes/config';
 import { checkUrl } from '@hermes/net';
 import {
   createRedactor,
+  createUrlPolicy,
   DEFAULT_URL_POLICY,
   type Redactor,
   scanContextFile,
   type UrlPolicy,
   type WebsiteBlocklist,
 } from '@hermes/security';
+import { loadWebsiteBlocklist } from '@hermes/svc-scanner';
 import type { CliIo } from './check.ts';
 
 export interface ContentCheckItem {
@@ -71,6 +74,20 @@ const USAGE = {
  * `hermes check url URL` / `hermes check context FILE`: prints the JSON result; exit 0 for
  * allow/clean, 1 for deny/blocked, 2 for usage or read errors.
  */
+/**
+ * The URL policy, website blocklist and redactor the running platform would use, from
+ * `$HERMES_HOME/config.yaml`, `.env` and the environment (`security.allow_private_urls`,
+ * `security.website_blocklist`, known secret values). Throws ConfigError on a broken config.
+ */
+export function contentOptionsFromConfig(env: NodeJS.ProcessEnv): Omit<ContentCheckOptions, 'noDns'> {
+  const config = loadConfig(env);
+  return {
+    policy: createUrlPolicy({ allowPrivateUrls: config.security.allow_private_urls }),
+    blocklist: loadWebsiteBlocklist(config),
+    redactor: createRedactor({ knownSecrets: secretValues(config) }),
+  };
+}
+
 export async function runCheckContent(sub: 'url' | 'context', argv: readonly string[], io: CliIo): Promise<number> {
   let noDns = false;
   let filename: string | undefined;
@@ -89,9 +106,16 @@ export async function runCheckContent(sub: 'url' | 'context', argv: readonly str
     return 2;
   }
   const target = rest[0]!;
+  let fromConfig: Omit<ContentCheckOptions, 'noDns'>;
+  try {
+    fromConfig = contentOptionsFromConfig(io.env);
+  } catch (e) {
+    io.stderr.write(`${formatConfigError(e)}\n`);
+    return 2;
+  }
   let result: Record<string, unknown>;
   if (sub === 'url') {
-    result = await checkContentItem({ id: target, kind: 'url', input: target }, { noDns });
+    result = await checkContentItem({ id: target, kind: 'url', input: target }, { noDns, ...fromConfig });
   } else {
     let content: string;
     try {
@@ -101,7 +125,10 @@ export async function runCheckContent(sub: 'url' | 'context', argv: readonly str
       return 2;
     }
     const name = filename ?? target.replace(/^\.\//, '');
-    result = await checkContentItem({ id: target, kind: 'context', input: content, filename: name }, { noDns });
+    result = await checkContentItem(
+      { id: target, kind: 'context', input: content, filename: name },
+      { noDns, ...fromConfig },
+    );
   }
   io.stdout.write(`${JSON.stringify(result)}\n`);
   return result.decision === 'allow' || result.decision === 'clean' ? 0 : 1;

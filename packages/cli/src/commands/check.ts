@@ -2,9 +2,10 @@
 // '<cmd>'` and the streaming `hermes check --jsonl`. Exit codes: 0 allow, 2 ask, 1 deny, 64 usage error.
 // No services are needed: the command analysis is the pure @hermes/security core.
 import type { Readable, Writable } from 'node:stream';
+import { formatConfigError } from '@hermes/config';
 import { ApprovalMode, Backend, type Evaluation, evaluateCommand } from '@hermes/security';
 import { initShellParserFromDisk } from '@hermes/security/node';
-import { checkContentItem, runCheckContent } from './check-content.ts';
+import { checkContentItem, contentOptionsFromConfig, runCheckContent } from './check-content.ts';
 
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
@@ -127,8 +128,16 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     }
     throw e;
   }
+  // URL policy, website blocklist and known secrets come from the configuration, as in the services.
+  let contentOptions: ReturnType<typeof contentOptionsFromConfig>;
+  try {
+    contentOptions = contentOptionsFromConfig(io.env);
+  } catch (e) {
+    io.stderr.write(`${formatConfigError(e)}\n`);
+    return 2;
+  }
   await initShellParserFromDisk();
-  if (opts.jsonl) return runJsonl(opts, io);
+  if (opts.jsonl) return runJsonl(opts, io, contentOptions);
   const command = opts.rest.slice(1).join(' ');
   const e = evaluateCommand({
     command,
@@ -148,7 +157,11 @@ function idOf(line: string): string | null {
 }
 
 /** One JSON object per input line → one output line, same order, ids preserved; bad lines get an error line. */
-async function runJsonl(opts: Options, io: CliIo): Promise<number> {
+async function runJsonl(
+  opts: Options,
+  io: CliIo,
+  contentOptions: ReturnType<typeof contentOptionsFromConfig>,
+): Promise<number> {
   let buf = '';
   const flush = async () => {
     if (!buf) return;
@@ -200,7 +213,7 @@ async function runJsonl(opts: Options, io: CliIo): Promise<number> {
             input: item.input,
             ...(typeof item.filename === 'string' ? { filename: item.filename } : {}),
           },
-          { noDns: opts.noDns },
+          { noDns: opts.noDns, ...contentOptions },
         );
         buf += `${JSON.stringify({ ...r, id })}\n`;
       } catch (err) {
