@@ -1,6 +1,14 @@
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { authzv1 } from '@hermes/proto';
-import { Code, defineService, RpcError, type ServiceImpl, type ServiceRegistration } from '@hermes/rpc';
+import {
+  Code,
+  defineService,
+  type HandlerContext,
+  RpcError,
+  type ServiceImpl,
+  type ServiceRegistration,
+} from '@hermes/rpc';
+import { TtlStoreUnavailableError } from '@hermes/storage';
 import type { Checker } from './checker.ts';
 import { isRequestId, normalizeCode } from './domain/pairing-code.ts';
 import { parsePlatform } from './domain/platforms.ts';
@@ -12,7 +20,7 @@ import {
   validatePairingPlatform,
   validateUserId,
 } from './domain/validate.ts';
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError, PairingStoreError } from './errors.ts';
 import type { ApproveResult, PairingService, RequestCodeResult } from './pairing-service.ts';
 
 /** Bad input becomes INVALID_ARGUMENT naming the field; everything else the RPC layer maps (unknown → INTERNAL). */
@@ -21,6 +29,22 @@ function guard<T>(fn: () => T): T {
     return fn();
   } catch (error) {
     if (error instanceof InvalidInputError) throw new RpcError(Code.INVALID_ARGUMENT, error.message);
+    throw error;
+  }
+}
+
+/**
+ * Postgres or Redis away: UNAVAILABLE (retryable) with a generic message, the cause logged here and
+ * never sent. Nothing is issued or approved when the state cannot be read: pairing fails closed.
+ */
+async function stateful<T>(ctx: HandlerContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof PairingStoreError || error instanceof TtlStoreUnavailableError) {
+      ctx.logger.error({ err: error }, 'pairing state unavailable');
+      throw new RpcError(Code.UNAVAILABLE, 'pairing state is unavailable; try again');
+    }
     throw error;
   }
 }
@@ -56,7 +80,7 @@ export function createAuthzHandlers(
       return { allowed: decision.allowed, rule: decision.rule };
     },
 
-    async requestCode(req) {
+    async requestCode(req, ctx) {
       const [platform, userId, displayName] = guard(
         () =>
           [
@@ -65,7 +89,7 @@ export function createAuthzHandlers(
             validateDisplayName(req.displayName),
           ] as const,
       );
-      const r = await pairing.requestCode(platform, userId, displayName);
+      const r = await stateful(ctx, () => pairing.requestCode(platform, userId, displayName));
       return {
         outcome: requestOutcome[r.outcome],
         ...(r.outcome === 'issued' ? { code: r.code, expiresAt: timestampFromMs(r.expiresAt) } : {}),
@@ -73,7 +97,7 @@ export function createAuthzHandlers(
       };
     },
 
-    async approve(req) {
+    async approve(req, ctx) {
       const platform = guard(() => validatePairingPlatform(req.platform));
       let r: ApproveResult;
       if (req.requestId !== '') {
@@ -83,7 +107,7 @@ export function createAuthzHandlers(
         if (!isRequestId(req.requestId)) {
           throw new RpcError(Code.INVALID_ARGUMENT, 'request_id: must be 16 lower-case hex characters');
         }
-        r = await pairing.approveRequest(platform, req.requestId);
+        r = await stateful(ctx, () => pairing.approveRequest(platform, req.requestId));
       } else {
         const code = normalizeCode(req.code);
         if (code === undefined) {
@@ -92,7 +116,7 @@ export function createAuthzHandlers(
             'code: must be 8 characters from A-Z and 2-9 without I and O (spaces and dashes are ignored)',
           );
         }
-        r = await pairing.approveCode(platform, code);
+        r = await stateful(ctx, () => pairing.approveCode(platform, code));
       }
       return {
         approved: r.outcome === 'approved',
@@ -102,16 +126,16 @@ export function createAuthzHandlers(
       };
     },
 
-    async revoke(req) {
+    async revoke(req, ctx) {
       const [platform, userId] = guard(
         () => [validatePairingPlatform(req.platform), validateUserId(req.userId)] as const,
       );
-      return { revoked: await pairing.revoke(platform, userId) };
+      return { revoked: await stateful(ctx, () => pairing.revoke(platform, userId)) };
     },
 
-    async list(req) {
+    async list(req, ctx) {
       const platform = guard(() => validateOptionalPairingPlatform(req.platform));
-      const { approved, pending } = await pairing.list(platform);
+      const { approved, pending } = await stateful(ctx, () => pairing.list(platform));
       return {
         approved: approved.map((a) => ({
           platform: parsePlatform(a.platform) ?? 0,
@@ -131,9 +155,9 @@ export function createAuthzHandlers(
       };
     },
 
-    async clearPending(req) {
+    async clearPending(req, ctx) {
       const platform = guard(() => validateOptionalPairingPlatform(req.platform));
-      return { cleared: await pairing.clearPending(platform) };
+      return { cleared: await stateful(ctx, () => pairing.clearPending(platform)) };
     },
   };
 }

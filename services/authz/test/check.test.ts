@@ -216,4 +216,26 @@ describe('Check never fails open when Postgres cannot answer', () => {
     }
     assert.equal((await cluster.client.check({ platform: P.telegram, userId: 'paired1', chatType: DM })).allowed, true);
   });
+
+  test('pairing RPCs answer UNAVAILABLE (generic message) and issue nothing while the state is away', async () => {
+    await sql`alter table authz.pending_requests rename to pending_requests_away`;
+    try {
+      for (const call of [
+        () => cluster.client.requestCode({ platform: P.telegram, userId: 'late1' }),
+        () => cluster.client.approve({ platform: P.telegram, code: 'ABCDEFGH' }),
+        () => cluster.client.list({}),
+      ]) {
+        await assert.rejects(call(), (err: Error) => {
+          assert.equal((err as { code?: number }).code, 14);
+          assert.equal(err.message, 'pairing state is unavailable; try again');
+          return true;
+        });
+      }
+    } finally {
+      await sql`alter table authz.pending_requests_away rename to pending_requests`;
+    }
+    // The refused request left no rate limit behind.
+    const r = await cluster.client.requestCode({ platform: P.telegram, userId: 'late1' });
+    assert.equal(r.outcome, authzv1.RequestCodeOutcome.ISSUED);
+  });
 });

@@ -48,8 +48,16 @@ function lockKey(platform: string): string {
   return createHash('sha256').update(`hermes.authz.pairing:${platform}`).digest().readBigInt64BE(0).toString();
 }
 
+async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw new PairingStoreError(operation, { cause: error });
+  }
+}
+
 // Table names are schema-qualified (no session-level search_path under PGlite).
-class PgTx implements PairingTx {
+class PgQueries {
   readonly #sql: Sql;
   constructor(sql: Sql) {
     this.#sql = sql;
@@ -97,6 +105,29 @@ class PgTx implements PairingTx {
   }
 }
 
+/** Every query's failure is a PairingStoreError naming the operation. */
+class PgTx implements PairingTx {
+  readonly #q: PgQueries;
+  constructor(sql: Sql) {
+    this.#q = new PgQueries(sql);
+  }
+  isApproved(platform: string, userId: string): Promise<boolean> {
+    return run('lookup', () => this.#q.isApproved(platform, userId));
+  }
+  pruneExpired(platform: string, now: number): Promise<number> {
+    return run('prune', () => this.#q.pruneExpired(platform, now));
+  }
+  pending(platform: string, now: number): Promise<PendingRecord[]> {
+    return run('read pending', () => this.#q.pending(platform, now));
+  }
+  insertPending(record: PendingRecord): Promise<void> {
+    return run('insert pending', () => this.#q.insertPending(record));
+  }
+  approve(record: ApprovedRecord): Promise<void> {
+    return run('approve', () => this.#q.approve(record));
+  }
+}
+
 /** {@link PairingStore} over Postgres (or embedded PGlite), schema `authz`. */
 export class PgPairingStore implements PairingStore {
   readonly #sql: postgres.Sql;
@@ -107,24 +138,31 @@ export class PgPairingStore implements PairingStore {
     this.#plain = new PgTx(sql);
   }
 
-  async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return run(operation, fn);
+  }
+
+  async withPlatformLock<T>(platform: string, fn: (tx: PairingTx) => Promise<T>): Promise<T> {
+    // Errors thrown by `fn` itself (TTL store, ...) pass through unchanged; begin/commit failures are ours.
+    let inner: unknown;
     try {
-      return await fn();
+      return (await this.#sql.begin(async (tx) => {
+        await run('lock', () => tx`select pg_advisory_xact_lock(${lockKey(platform)}::bigint)`);
+        try {
+          return await fn(new PgTx(tx));
+        } catch (error) {
+          inner = error;
+          throw error;
+        }
+      })) as T;
     } catch (error) {
-      throw new PairingStoreError(operation, { cause: error });
+      if (error === inner || error instanceof PairingStoreError) throw error;
+      throw new PairingStoreError('transaction', { cause: error });
     }
   }
 
-  withPlatformLock<T>(platform: string, fn: (tx: PairingTx) => Promise<T>): Promise<T> {
-    // Errors thrown by `fn` itself (not the database) pass through unchanged.
-    return this.#sql.begin(async (tx) => {
-      await this.#run('lock', () => tx`select pg_advisory_xact_lock(${lockKey(platform)}::bigint)`);
-      return fn(new PgTx(tx));
-    }) as Promise<T>;
-  }
-
   isApproved(platform: string, userId: string): Promise<boolean> {
-    return this.#run('lookup', () => this.#plain.isApproved(platform, userId));
+    return this.#plain.isApproved(platform, userId);
   }
 
   revoke(platform: string, userId: string): Promise<ApprovedRecord | undefined> {
