@@ -29,6 +29,13 @@ test('hermes up: seven services SERVING, health agrees, Ctrl-C stops cleanly', a
   assert.match(up.stdout(), /7 services on the in-process bus/);
   assert.match(up.stdout(), new RegExp(`data: +${home.home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/data/pglite`));
 
+  // Every service serves Prometheus metrics on its own port.
+  const metricsUrl = /authz +\S+ +(http:\/\/\S+\/metrics)/.exec(up.stdout())?.[1];
+  assert.ok(metricsUrl, 'banner lists the authz metrics endpoint');
+  const metrics = await fetch(metricsUrl);
+  assert.equal(metrics.status, 200);
+  assert.match(await metrics.text(), /^# HELP hermes_/m);
+
   const mode = (await stat(join(home.home, 'data', 'pglite'))).mode & 0o777;
   assert.equal(mode, 0o700, `data dir mode ${mode.toString(8)}`);
 
