@@ -14,15 +14,13 @@ export interface GrantSignerOptions {
   readonly now?: () => number;
 }
 
-/** What one grant is for. */
-export interface GrantSubject {
+/** What one grant is for: the exact argv the executor will run (see `shellArgv`), or its {@link argvHash}. */
+export type GrantSubject = {
   readonly sessionId: string;
-  /** The exact argv the executor will run (see `shellArgv`). */
-  readonly argv: readonly string[];
   readonly cwd: string;
   readonly backend: Backend;
   readonly approvalId: string;
-}
+} & ({ readonly argv: readonly string[] } | { readonly argvHash: string });
 
 export interface SignedGrant {
   readonly token: string;
@@ -58,7 +56,7 @@ export class GrantSigner {
       v: 1,
       kid: this.keyId,
       sid: subject.sessionId,
-      argv: argvHash(subject.argv),
+      argv: 'argvHash' in subject ? subject.argvHash : argvHash(subject.argv),
       cwd: subject.cwd,
       backend: subject.backend,
       aid: subject.approvalId,

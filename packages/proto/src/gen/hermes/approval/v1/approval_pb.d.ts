@@ -49,9 +49,33 @@ export declare type EvaluateRequest = Message<"hermes.approval.v1.EvaluateReques
   unattended: boolean;
 
   /**
+   * Extra findings from the scanner (e.g. the external tirith binary). They can only add asks or a
+   * hardline deny; approval always runs its own analysis too.
+   *
    * @generated from field: repeated hermes.common.v1.Finding findings = 7;
    */
   findings: Finding[];
+
+  /**
+   * Permanent allowlist profile (default "default").
+   *
+   * @generated from field: string profile = 8;
+   */
+  profile: string;
+
+  /**
+   * Docker with host bind mounts is not isolated: it goes through the normal flow.
+   *
+   * @generated from field: bool host_access = 9;
+   */
+  hostAccess: boolean;
+
+  /**
+   * When the decision is ASK, wait for it like Await does (within this call's deadline).
+   *
+   * @generated from field: bool wait = 10;
+   */
+  wait: boolean;
 };
 
 /**
@@ -95,6 +119,51 @@ export declare type EvaluateResponse = Message<"hermes.approval.v1.EvaluateRespo
    * @generated from field: bytes grant = 6;
    */
   grant: Uint8Array;
+
+  /**
+   * @generated from field: hermes.approval.v1.Outcome outcome = 7;
+   */
+  outcome: Outcome;
+
+  /**
+   * ASK: when silence becomes deny.
+   *
+   * @generated from field: google.protobuf.Timestamp deadline = 8;
+   */
+  deadline?: Timestamp | undefined;
+
+  /**
+   * ASK: what the approver may answer.
+   *
+   * @generated from field: repeated hermes.approval.v1.Choice choices = 9;
+   */
+  choices: Choice[];
+
+  /**
+   * The id the grant binds: the request id of an ask, or the id of an automatic decision.
+   *
+   * @generated from field: string approval_id = 10;
+   */
+  approvalId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp grant_expires_at = 11;
+   */
+  grantExpiresAt?: Timestamp | undefined;
+
+  /**
+   * The command as shown to humans and logs: secrets redacted.
+   *
+   * @generated from field: string redacted_command = 12;
+   */
+  redactedCommand: string;
+
+  /**
+   * ASK: this request joined an identical pending ask of the same session.
+   *
+   * @generated from field: bool coalesced = 13;
+   */
+  coalesced: boolean;
 };
 
 /**
@@ -102,6 +171,119 @@ export declare type EvaluateResponse = Message<"hermes.approval.v1.EvaluateRespo
  * Use `create(EvaluateResponseSchema)` to create a new message.
  */
 export declare const EvaluateResponseSchema: GenMessage<EvaluateResponse>;
+
+/**
+ * @generated from message hermes.approval.v1.AwaitRequest
+ */
+export declare type AwaitRequest = Message<"hermes.approval.v1.AwaitRequest"> & {
+  /**
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * Must be the ask's session (a grant is only handed to the session that asked).
+   *
+   * @generated from field: string session_id = 2;
+   */
+  sessionId: string;
+};
+
+/**
+ * Describes the message hermes.approval.v1.AwaitRequest.
+ * Use `create(AwaitRequestSchema)` to create a new message.
+ */
+export declare const AwaitRequestSchema: GenMessage<AwaitRequest>;
+
+/**
+ * Same fields as EvaluateResponse: the decision an ask ended with.
+ *
+ * @generated from message hermes.approval.v1.AwaitResponse
+ */
+export declare type AwaitResponse = Message<"hermes.approval.v1.AwaitResponse"> & {
+  /**
+   * @generated from field: hermes.common.v1.Decision decision = 1;
+   */
+  decision: Decision;
+
+  /**
+   * @generated from field: string request_id = 2;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: string message = 3;
+   */
+  message: string;
+
+  /**
+   * @generated from field: bool hardline = 4;
+   */
+  hardline: boolean;
+
+  /**
+   * @generated from field: repeated hermes.common.v1.Finding findings = 5;
+   */
+  findings: Finding[];
+
+  /**
+   * An Ed25519-signed, single-use execution grant when decision is ALLOW.
+   *
+   * @generated from field: bytes grant = 6;
+   */
+  grant: Uint8Array;
+
+  /**
+   * @generated from field: hermes.approval.v1.Outcome outcome = 7;
+   */
+  outcome: Outcome;
+
+  /**
+   * ASK: when silence becomes deny.
+   *
+   * @generated from field: google.protobuf.Timestamp deadline = 8;
+   */
+  deadline?: Timestamp | undefined;
+
+  /**
+   * ASK: what the approver may answer.
+   *
+   * @generated from field: repeated hermes.approval.v1.Choice choices = 9;
+   */
+  choices: Choice[];
+
+  /**
+   * The id the grant binds: the request id of an ask, or the id of an automatic decision.
+   *
+   * @generated from field: string approval_id = 10;
+   */
+  approvalId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp grant_expires_at = 11;
+   */
+  grantExpiresAt?: Timestamp | undefined;
+
+  /**
+   * The command as shown to humans and logs: secrets redacted.
+   *
+   * @generated from field: string redacted_command = 12;
+   */
+  redactedCommand: string;
+
+  /**
+   * ASK: this request joined an identical pending ask of the same session.
+   *
+   * @generated from field: bool coalesced = 13;
+   */
+  coalesced: boolean;
+};
+
+/**
+ * Describes the message hermes.approval.v1.AwaitResponse.
+ * Use `create(AwaitResponseSchema)` to create a new message.
+ */
+export declare const AwaitResponseSchema: GenMessage<AwaitResponse>;
 
 /**
  * @generated from message hermes.approval.v1.ResolveRequest
@@ -147,6 +329,18 @@ export declare type ResolveResponse = Message<"hermes.approval.v1.ResolveRespons
    * @generated from field: string message = 2;
    */
   message: string;
+
+  /**
+   * The ask's final outcome (also when it was already resolved or timed out).
+   *
+   * @generated from field: hermes.approval.v1.Outcome outcome = 3;
+   */
+  outcome: Outcome;
+
+  /**
+   * @generated from field: hermes.approval.v1.Choice choice = 4;
+   */
+  choice: Choice;
 };
 
 /**
@@ -160,6 +354,8 @@ export declare const ResolveResponseSchema: GenMessage<ResolveResponse>;
  */
 export declare type ListPendingRequest = Message<"hermes.approval.v1.ListPendingRequest"> & {
   /**
+   * Empty: every session.
+   *
    * @generated from field: string session_id = 1;
    */
   sessionId: string;
@@ -186,6 +382,8 @@ export declare type PendingAsk = Message<"hermes.approval.v1.PendingAsk"> & {
   sessionId: string;
 
   /**
+   * Redacted.
+   *
    * @generated from field: string command = 3;
    */
   command: string;
@@ -204,6 +402,26 @@ export declare type PendingAsk = Message<"hermes.approval.v1.PendingAsk"> & {
    * @generated from field: google.protobuf.Timestamp deadline = 6;
    */
   deadline?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string description = 7;
+   */
+  description: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 8;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string cwd = 9;
+   */
+  cwd: string;
+
+  /**
+   * @generated from field: hermes.common.v1.Backend backend = 10;
+   */
+  backend: Backend;
 };
 
 /**
@@ -227,6 +445,256 @@ export declare type ListPendingResponse = Message<"hermes.approval.v1.ListPendin
  * Use `create(ListPendingResponseSchema)` to create a new message.
  */
 export declare const ListPendingResponseSchema: GenMessage<ListPendingResponse>;
+
+/**
+ * @generated from message hermes.approval.v1.SetSessionYoloRequest
+ */
+export declare type SetSessionYoloRequest = Message<"hermes.approval.v1.SetSessionYoloRequest"> & {
+  /**
+   * @generated from field: string session_id = 1;
+   */
+  sessionId: string;
+
+  /**
+   * @generated from field: bool enabled = 2;
+   */
+  enabled: boolean;
+};
+
+/**
+ * Describes the message hermes.approval.v1.SetSessionYoloRequest.
+ * Use `create(SetSessionYoloRequestSchema)` to create a new message.
+ */
+export declare const SetSessionYoloRequestSchema: GenMessage<SetSessionYoloRequest>;
+
+/**
+ * @generated from message hermes.approval.v1.SetSessionYoloResponse
+ */
+export declare type SetSessionYoloResponse = Message<"hermes.approval.v1.SetSessionYoloResponse"> & {
+  /**
+   * @generated from field: bool enabled = 1;
+   */
+  enabled: boolean;
+};
+
+/**
+ * Describes the message hermes.approval.v1.SetSessionYoloResponse.
+ * Use `create(SetSessionYoloResponseSchema)` to create a new message.
+ */
+export declare const SetSessionYoloResponseSchema: GenMessage<SetSessionYoloResponse>;
+
+/**
+ * @generated from message hermes.approval.v1.ResetSessionRequest
+ */
+export declare type ResetSessionRequest = Message<"hermes.approval.v1.ResetSessionRequest"> & {
+  /**
+   * @generated from field: string session_id = 1;
+   */
+  sessionId: string;
+};
+
+/**
+ * Describes the message hermes.approval.v1.ResetSessionRequest.
+ * Use `create(ResetSessionRequestSchema)` to create a new message.
+ */
+export declare const ResetSessionRequestSchema: GenMessage<ResetSessionRequest>;
+
+/**
+ * @generated from message hermes.approval.v1.ResetSessionResponse
+ */
+export declare type ResetSessionResponse = Message<"hermes.approval.v1.ResetSessionResponse"> & {
+  /**
+   * Pending asks of the session that ended as deny.
+   *
+   * @generated from field: uint32 cancelled_asks = 1;
+   */
+  cancelledAsks: number;
+};
+
+/**
+ * Describes the message hermes.approval.v1.ResetSessionResponse.
+ * Use `create(ResetSessionResponseSchema)` to create a new message.
+ */
+export declare const ResetSessionResponseSchema: GenMessage<ResetSessionResponse>;
+
+/**
+ * @generated from message hermes.approval.v1.AllowlistEntry
+ */
+export declare type AllowlistEntry = Message<"hermes.approval.v1.AllowlistEntry"> & {
+  /**
+   * @generated from field: string profile = 1;
+   */
+  profile: string;
+
+  /**
+   * A dangerous-pattern key, or command text / glob (matches simple commands only).
+   *
+   * @generated from field: string entry = 2;
+   */
+  entry: string;
+
+  /**
+   * "database" (added by an "always" answer; removable) or "config" (command_allowlist in config.yaml).
+   *
+   * @generated from field: string source = 3;
+   */
+  source: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 4;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string created_by = 5;
+   */
+  createdBy: string;
+
+  /**
+   * @generated from field: string request_id = 6;
+   */
+  requestId: string;
+};
+
+/**
+ * Describes the message hermes.approval.v1.AllowlistEntry.
+ * Use `create(AllowlistEntrySchema)` to create a new message.
+ */
+export declare const AllowlistEntrySchema: GenMessage<AllowlistEntry>;
+
+/**
+ * @generated from message hermes.approval.v1.ListAllowlistRequest
+ */
+export declare type ListAllowlistRequest = Message<"hermes.approval.v1.ListAllowlistRequest"> & {
+  /**
+   * Empty: "default".
+   *
+   * @generated from field: string profile = 1;
+   */
+  profile: string;
+};
+
+/**
+ * Describes the message hermes.approval.v1.ListAllowlistRequest.
+ * Use `create(ListAllowlistRequestSchema)` to create a new message.
+ */
+export declare const ListAllowlistRequestSchema: GenMessage<ListAllowlistRequest>;
+
+/**
+ * @generated from message hermes.approval.v1.ListAllowlistResponse
+ */
+export declare type ListAllowlistResponse = Message<"hermes.approval.v1.ListAllowlistResponse"> & {
+  /**
+   * @generated from field: repeated hermes.approval.v1.AllowlistEntry entries = 1;
+   */
+  entries: AllowlistEntry[];
+};
+
+/**
+ * Describes the message hermes.approval.v1.ListAllowlistResponse.
+ * Use `create(ListAllowlistResponseSchema)` to create a new message.
+ */
+export declare const ListAllowlistResponseSchema: GenMessage<ListAllowlistResponse>;
+
+/**
+ * @generated from message hermes.approval.v1.RemoveAllowlistRequest
+ */
+export declare type RemoveAllowlistRequest = Message<"hermes.approval.v1.RemoveAllowlistRequest"> & {
+  /**
+   * @generated from field: string profile = 1;
+   */
+  profile: string;
+
+  /**
+   * @generated from field: string entry = 2;
+   */
+  entry: string;
+};
+
+/**
+ * Describes the message hermes.approval.v1.RemoveAllowlistRequest.
+ * Use `create(RemoveAllowlistRequestSchema)` to create a new message.
+ */
+export declare const RemoveAllowlistRequestSchema: GenMessage<RemoveAllowlistRequest>;
+
+/**
+ * @generated from message hermes.approval.v1.RemoveAllowlistResponse
+ */
+export declare type RemoveAllowlistResponse = Message<"hermes.approval.v1.RemoveAllowlistResponse"> & {
+  /**
+   * @generated from field: bool removed = 1;
+   */
+  removed: boolean;
+
+  /**
+   * @generated from field: string message = 2;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message hermes.approval.v1.RemoveAllowlistResponse.
+ * Use `create(RemoveAllowlistResponseSchema)` to create a new message.
+ */
+export declare const RemoveAllowlistResponseSchema: GenMessage<RemoveAllowlistResponse>;
+
+/**
+ * @generated from message hermes.approval.v1.ListGrantKeysRequest
+ */
+export declare type ListGrantKeysRequest = Message<"hermes.approval.v1.ListGrantKeysRequest"> & {
+};
+
+/**
+ * Describes the message hermes.approval.v1.ListGrantKeysRequest.
+ * Use `create(ListGrantKeysRequestSchema)` to create a new message.
+ */
+export declare const ListGrantKeysRequestSchema: GenMessage<ListGrantKeysRequest>;
+
+/**
+ * @generated from message hermes.approval.v1.GrantKey
+ */
+export declare type GrantKey = Message<"hermes.approval.v1.GrantKey"> & {
+  /**
+   * @generated from field: string key_id = 1;
+   */
+  keyId: string;
+
+  /**
+   * Base64 DER SubjectPublicKeyInfo of the Ed25519 key.
+   *
+   * @generated from field: string public_key = 2;
+   */
+  publicKey: string;
+
+  /**
+   * True for the key that signs new grants.
+   *
+   * @generated from field: bool active = 3;
+   */
+  active: boolean;
+};
+
+/**
+ * Describes the message hermes.approval.v1.GrantKey.
+ * Use `create(GrantKeySchema)` to create a new message.
+ */
+export declare const GrantKeySchema: GenMessage<GrantKey>;
+
+/**
+ * @generated from message hermes.approval.v1.ListGrantKeysResponse
+ */
+export declare type ListGrantKeysResponse = Message<"hermes.approval.v1.ListGrantKeysResponse"> & {
+  /**
+   * @generated from field: repeated hermes.approval.v1.GrantKey keys = 1;
+   */
+  keys: GrantKey[];
+};
+
+/**
+ * Describes the message hermes.approval.v1.ListGrantKeysResponse.
+ * Use `create(ListGrantKeysResponseSchema)` to create a new message.
+ */
+export declare const ListGrantKeysResponseSchema: GenMessage<ListGrantKeysResponse>;
 
 /**
  * @generated from enum hermes.approval.v1.Choice
@@ -264,12 +732,97 @@ export enum Choice {
 export declare const ChoiceSchema: GenEnum<Choice>;
 
 /**
+ * How a decision came about (Hermes' outcome field; a denial never implies consent).
+ *
+ * @generated from enum hermes.approval.v1.Outcome
+ */
+export enum Outcome {
+  /**
+   * @generated from enum value: OUTCOME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * No finding, or a container backend, yolo, mode off, allowlist or session grant.
+   *
+   * @generated from enum value: OUTCOME_ALLOWED = 1;
+   */
+  ALLOWED = 1,
+
+  /**
+   * A human approved (once / session / always).
+   *
+   * @generated from enum value: OUTCOME_APPROVED = 2;
+   */
+  APPROVED = 2,
+
+  /**
+   * @generated from enum value: OUTCOME_SMART_APPROVED = 3;
+   */
+  SMART_APPROVED = 3,
+
+  /**
+   * Waiting for a human.
+   *
+   * @generated from enum value: OUTCOME_PENDING = 4;
+   */
+  PENDING = 4,
+
+  /**
+   * A human denied.
+   *
+   * @generated from enum value: OUTCOME_DENIED = 5;
+   */
+  DENIED = 5,
+
+  /**
+   * Nobody answered by the deadline: deny ("silence is not consent").
+   *
+   * @generated from enum value: OUTCOME_TIMEOUT = 6;
+   */
+  TIMEOUT = 6,
+
+  /**
+   * Hardline floor, sudo -S floor, approvals.deny, oversized input.
+   *
+   * @generated from enum value: OUTCOME_BLOCKED = 7;
+   */
+  BLOCKED = 7,
+
+  /**
+   * Unattended context with approvals.unattended_mode: deny.
+   *
+   * @generated from enum value: OUTCOME_UNATTENDED_DENIED = 8;
+   */
+  UNATTENDED_DENIED = 8,
+
+  /**
+   * @generated from enum value: OUTCOME_SMART_DENIED = 9;
+   */
+  SMART_DENIED = 9,
+
+  /**
+   * The session was reset while the ask was pending.
+   *
+   * @generated from enum value: OUTCOME_CANCELLED = 10;
+   */
+  CANCELLED = 10,
+}
+
+/**
+ * Describes the enum hermes.approval.v1.Outcome.
+ */
+export declare const OutcomeSchema: GenEnum<Outcome>;
+
+/**
  * Layer 2: turns findings into allow / ask / deny, holds pending asks, signs execution grants.
  *
  * @generated from service hermes.approval.v1.ApprovalService
  */
 export declare const ApprovalService: GenService<{
   /**
+   * Decides in the order of issue #6 item 1. ALLOW carries a signed grant; ASK carries a request id.
+   *
    * @generated from rpc hermes.approval.v1.ApprovalService.Evaluate
    */
   evaluate: {
@@ -278,6 +831,18 @@ export declare const ApprovalService: GenService<{
     output: typeof EvaluateResponseSchema;
   },
   /**
+   * Waits for a pending ask's decision (or its deadline: silence is deny). ALLOW carries a grant.
+   *
+   * @generated from rpc hermes.approval.v1.ApprovalService.Await
+   */
+  await: {
+    methodKind: "unary";
+    input: typeof AwaitRequestSchema;
+    output: typeof AwaitResponseSchema;
+  },
+  /**
+   * A human's answer. Idempotent; a late or unknown id resolves nothing and says so.
+   *
    * @generated from rpc hermes.approval.v1.ApprovalService.Resolve
    */
   resolve: {
@@ -292,6 +857,52 @@ export declare const ApprovalService: GenService<{
     methodKind: "unary";
     input: typeof ListPendingRequestSchema;
     output: typeof ListPendingResponseSchema;
+  },
+  /**
+   * Gateway `/yolo`: approvals off for one session (floors still apply). Cleared by ResetSession.
+   *
+   * @generated from rpc hermes.approval.v1.ApprovalService.SetSessionYolo
+   */
+  setSessionYolo: {
+    methodKind: "unary";
+    input: typeof SetSessionYoloRequestSchema;
+    output: typeof SetSessionYoloResponseSchema;
+  },
+  /**
+   * Forgets a session's grants, yolo and denial tally; its pending asks end as deny.
+   *
+   * @generated from rpc hermes.approval.v1.ApprovalService.ResetSession
+   */
+  resetSession: {
+    methodKind: "unary";
+    input: typeof ResetSessionRequestSchema;
+    output: typeof ResetSessionResponseSchema;
+  },
+  /**
+   * @generated from rpc hermes.approval.v1.ApprovalService.ListAllowlist
+   */
+  listAllowlist: {
+    methodKind: "unary";
+    input: typeof ListAllowlistRequestSchema;
+    output: typeof ListAllowlistResponseSchema;
+  },
+  /**
+   * @generated from rpc hermes.approval.v1.ApprovalService.RemoveAllowlist
+   */
+  removeAllowlist: {
+    methodKind: "unary";
+    input: typeof RemoveAllowlistRequestSchema;
+    output: typeof RemoveAllowlistResponseSchema;
+  },
+  /**
+   * Public keys that verify execution grants, by key id (executors fetch them; rotation keeps old ids).
+   *
+   * @generated from rpc hermes.approval.v1.ApprovalService.ListGrantKeys
+   */
+  listGrantKeys: {
+    methodKind: "unary";
+    input: typeof ListGrantKeysRequestSchema;
+    output: typeof ListGrantKeysResponseSchema;
   },
 }>;
 

@@ -10,7 +10,7 @@ import { file_hermes_common_v1_common } from "../../common/v1/common_pb.js";
  * Describes the file hermes/approval/v1/approval.proto.
  */
 export const file_hermes_approval_v1_approval = /*@__PURE__*/
-  fileDesc("CiFoZXJtZXMvYXBwcm92YWwvdjEvYXBwcm92YWwucHJvdG8SEmhlcm1lcy5hcHByb3ZhbC52MSLgAQoPRXZhbHVhdGVSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSDwoHY29tbWFuZBgCIAEoCRIqCgdiYWNrZW5kGAMgASgOMhkuaGVybWVzLmNvbW1vbi52MS5CYWNrZW5kEgsKA2N3ZBgEIAEoCRIuCglwcmluY2lwYWwYBSABKAsyGy5oZXJtZXMuY29tbW9uLnYxLlByaW5jaXBhbBISCgp1bmF0dGVuZGVkGAYgASgIEisKCGZpbmRpbmdzGAcgAygLMhkuaGVybWVzLmNvbW1vbi52MS5GaW5kaW5nIrMBChBFdmFsdWF0ZVJlc3BvbnNlEiwKCGRlY2lzaW9uGAEgASgOMhouaGVybWVzLmNvbW1vbi52MS5EZWNpc2lvbhISCgpyZXF1ZXN0X2lkGAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEAoIaGFyZGxpbmUYBCABKAgSKwoIZmluZGluZ3MYBSADKAsyGS5oZXJtZXMuY29tbW9uLnYxLkZpbmRpbmcSDQoFZ3JhbnQYBiABKAwicgoOUmVzb2x2ZVJlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRIqCgZjaG9pY2UYAiABKA4yGi5oZXJtZXMuYXBwcm92YWwudjEuQ2hvaWNlEhAKCGFwcHJvdmVyGAMgASgJEg4KBnJlYXNvbhgEIAEoCSI0Cg9SZXNvbHZlUmVzcG9uc2USEAoIcmVzb2x2ZWQYASABKAgSDwoHbWVzc2FnZRgCIAEoCSIoChJMaXN0UGVuZGluZ1JlcXVlc3QSEgoKc2Vzc2lvbl9pZBgBIAEoCSLNAQoKUGVuZGluZ0FzaxISCgpyZXF1ZXN0X2lkGAEgASgJEhIKCnNlc3Npb25faWQYAiABKAkSDwoHY29tbWFuZBgDIAEoCRIrCghmaW5kaW5ncxgEIAMoCzIZLmhlcm1lcy5jb21tb24udjEuRmluZGluZxIrCgdjaG9pY2VzGAUgAygOMhouaGVybWVzLmFwcHJvdmFsLnYxLkNob2ljZRIsCghkZWFkbGluZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiRgoTTGlzdFBlbmRpbmdSZXNwb25zZRIvCgdwZW5kaW5nGAEgAygLMh4uaGVybWVzLmFwcHJvdmFsLnYxLlBlbmRpbmdBc2sqaQoGQ2hvaWNlEhYKEkNIT0lDRV9VTlNQRUNJRklFRBAAEg8KC0NIT0lDRV9PTkNFEAESEgoOQ0hPSUNFX1NFU1NJT04QAhIRCg1DSE9JQ0VfQUxXQVlTEAMSDwoLQ0hPSUNFX0RFTlkQBDKcAgoPQXBwcm92YWxTZXJ2aWNlElUKCEV2YWx1YXRlEiMuaGVybWVzLmFwcHJvdmFsLnYxLkV2YWx1YXRlUmVxdWVzdBokLmhlcm1lcy5hcHByb3ZhbC52MS5FdmFsdWF0ZVJlc3BvbnNlElIKB1Jlc29sdmUSIi5oZXJtZXMuYXBwcm92YWwudjEuUmVzb2x2ZVJlcXVlc3QaIy5oZXJtZXMuYXBwcm92YWwudjEuUmVzb2x2ZVJlc3BvbnNlEl4KC0xpc3RQZW5kaW5nEiYuaGVybWVzLmFwcHJvdmFsLnYxLkxpc3RQZW5kaW5nUmVxdWVzdBonLmhlcm1lcy5hcHByb3ZhbC52MS5MaXN0UGVuZGluZ1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_hermes_common_v1_common]);
+  fileDesc("CiFoZXJtZXMvYXBwcm92YWwvdjEvYXBwcm92YWwucHJvdG8SEmhlcm1lcy5hcHByb3ZhbC52MSKUAgoPRXZhbHVhdGVSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSDwoHY29tbWFuZBgCIAEoCRIqCgdiYWNrZW5kGAMgASgOMhkuaGVybWVzLmNvbW1vbi52MS5CYWNrZW5kEgsKA2N3ZBgEIAEoCRIuCglwcmluY2lwYWwYBSABKAsyGy5oZXJtZXMuY29tbW9uLnYxLlByaW5jaXBhbBISCgp1bmF0dGVuZGVkGAYgASgIEisKCGZpbmRpbmdzGAcgAygLMhkuaGVybWVzLmNvbW1vbi52MS5GaW5kaW5nEg8KB3Byb2ZpbGUYCCABKAkSEwoLaG9zdF9hY2Nlc3MYCSABKAgSDAoEd2FpdBgKIAEoCCK0AwoQRXZhbHVhdGVSZXNwb25zZRIsCghkZWNpc2lvbhgBIAEoDjIaLmhlcm1lcy5jb21tb24udjEuRGVjaXNpb24SEgoKcmVxdWVzdF9pZBgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEhAKCGhhcmRsaW5lGAQgASgIEisKCGZpbmRpbmdzGAUgAygLMhkuaGVybWVzLmNvbW1vbi52MS5GaW5kaW5nEg0KBWdyYW50GAYgASgMEiwKB291dGNvbWUYByABKA4yGy5oZXJtZXMuYXBwcm92YWwudjEuT3V0Y29tZRIsCghkZWFkbGluZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHY2hvaWNlcxgJIAMoDjIaLmhlcm1lcy5hcHByb3ZhbC52MS5DaG9pY2USEwoLYXBwcm92YWxfaWQYCiABKAkSNAoQZ3JhbnRfZXhwaXJlc19hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGAoQcmVkYWN0ZWRfY29tbWFuZBgMIAEoCRIRCgljb2FsZXNjZWQYDSABKAgiNgoMQXdhaXRSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCSKxAwoNQXdhaXRSZXNwb25zZRIsCghkZWNpc2lvbhgBIAEoDjIaLmhlcm1lcy5jb21tb24udjEuRGVjaXNpb24SEgoKcmVxdWVzdF9pZBgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEhAKCGhhcmRsaW5lGAQgASgIEisKCGZpbmRpbmdzGAUgAygLMhkuaGVybWVzLmNvbW1vbi52MS5GaW5kaW5nEg0KBWdyYW50GAYgASgMEiwKB291dGNvbWUYByABKA4yGy5oZXJtZXMuYXBwcm92YWwudjEuT3V0Y29tZRIsCghkZWFkbGluZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHY2hvaWNlcxgJIAMoDjIaLmhlcm1lcy5hcHByb3ZhbC52MS5DaG9pY2USEwoLYXBwcm92YWxfaWQYCiABKAkSNAoQZ3JhbnRfZXhwaXJlc19hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGAoQcmVkYWN0ZWRfY29tbWFuZBgMIAEoCRIRCgljb2FsZXNjZWQYDSABKAgicgoOUmVzb2x2ZVJlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRIqCgZjaG9pY2UYAiABKA4yGi5oZXJtZXMuYXBwcm92YWwudjEuQ2hvaWNlEhAKCGFwcHJvdmVyGAMgASgJEg4KBnJlYXNvbhgEIAEoCSKOAQoPUmVzb2x2ZVJlc3BvbnNlEhAKCHJlc29sdmVkGAEgASgIEg8KB21lc3NhZ2UYAiABKAkSLAoHb3V0Y29tZRgDIAEoDjIbLmhlcm1lcy5hcHByb3ZhbC52MS5PdXRjb21lEioKBmNob2ljZRgEIAEoDjIaLmhlcm1lcy5hcHByb3ZhbC52MS5DaG9pY2UiKAoSTGlzdFBlbmRpbmdSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiywIKClBlbmRpbmdBc2sSEgoKcmVxdWVzdF9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEg8KB2NvbW1hbmQYAyABKAkSKwoIZmluZGluZ3MYBCADKAsyGS5oZXJtZXMuY29tbW9uLnYxLkZpbmRpbmcSKwoHY2hvaWNlcxgFIAMoDjIaLmhlcm1lcy5hcHByb3ZhbC52MS5DaG9pY2USLAoIZGVhZGxpbmUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2Rlc2NyaXB0aW9uGAcgASgJEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgsKA2N3ZBgJIAEoCRIqCgdiYWNrZW5kGAogASgOMhkuaGVybWVzLmNvbW1vbi52MS5CYWNrZW5kIkYKE0xpc3RQZW5kaW5nUmVzcG9uc2USLwoHcGVuZGluZxgBIAMoCzIeLmhlcm1lcy5hcHByb3ZhbC52MS5QZW5kaW5nQXNrIjwKFVNldFNlc3Npb25Zb2xvUmVxdWVzdBISCgpzZXNzaW9uX2lkGAEgASgJEg8KB2VuYWJsZWQYAiABKAgiKQoWU2V0U2Vzc2lvbllvbG9SZXNwb25zZRIPCgdlbmFibGVkGAEgASgIIikKE1Jlc2V0U2Vzc2lvblJlcXVlc3QSEgoKc2Vzc2lvbl9pZBgBIAEoCSIuChRSZXNldFNlc3Npb25SZXNwb25zZRIWCg5jYW5jZWxsZWRfYXNrcxgBIAEoDSKYAQoOQWxsb3dsaXN0RW50cnkSDwoHcHJvZmlsZRgBIAEoCRINCgVlbnRyeRgCIAEoCRIOCgZzb3VyY2UYAyABKAkSLgoKY3JlYXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKY3JlYXRlZF9ieRgFIAEoCRISCgpyZXF1ZXN0X2lkGAYgASgJIicKFExpc3RBbGxvd2xpc3RSZXF1ZXN0Eg8KB3Byb2ZpbGUYASABKAkiTAoVTGlzdEFsbG93bGlzdFJlc3BvbnNlEjMKB2VudHJpZXMYASADKAsyIi5oZXJtZXMuYXBwcm92YWwudjEuQWxsb3dsaXN0RW50cnkiOAoWUmVtb3ZlQWxsb3dsaXN0UmVxdWVzdBIPCgdwcm9maWxlGAEgASgJEg0KBWVudHJ5GAIgASgJIjsKF1JlbW92ZUFsbG93bGlzdFJlc3BvbnNlEg8KB3JlbW92ZWQYASABKAgSDwoHbWVzc2FnZRgCIAEoCSIWChRMaXN0R3JhbnRLZXlzUmVxdWVzdCI+CghHcmFudEtleRIOCgZrZXlfaWQYASABKAkSEgoKcHVibGljX2tleRgCIAEoCRIOCgZhY3RpdmUYAyABKAgiQwoVTGlzdEdyYW50S2V5c1Jlc3BvbnNlEioKBGtleXMYASADKAsyHC5oZXJtZXMuYXBwcm92YWwudjEuR3JhbnRLZXkqaQoGQ2hvaWNlEhYKEkNIT0lDRV9VTlNQRUNJRklFRBAAEg8KC0NIT0lDRV9PTkNFEAESEgoOQ0hPSUNFX1NFU1NJT04QAhIRCg1DSE9JQ0VfQUxXQVlTEAMSDwoLQ0hPSUNFX0RFTlkQBCqMAgoHT3V0Y29tZRIXChNPVVRDT01FX1VOU1BFQ0lGSUVEEAASEwoPT1VUQ09NRV9BTExPV0VEEAESFAoQT1VUQ09NRV9BUFBST1ZFRBACEhoKFk9VVENPTUVfU01BUlRfQVBQUk9WRUQQAxITCg9PVVRDT01FX1BFTkRJTkcQBBISCg5PVVRDT01FX0RFTklFRBAFEhMKD09VVENPTUVfVElNRU9VVBAGEhMKD09VVENPTUVfQkxPQ0tFRBAHEh0KGU9VVENPTUVfVU5BVFRFTkRFRF9ERU5JRUQQCBIYChRPVVRDT01FX1NNQVJUX0RFTklFRBAJEhUKEU9VVENPTUVfQ0FOQ0VMTEVEEAoy7gYKD0FwcHJvdmFsU2VydmljZRJVCghFdmFsdWF0ZRIjLmhlcm1lcy5hcHByb3ZhbC52MS5FdmFsdWF0ZVJlcXVlc3QaJC5oZXJtZXMuYXBwcm92YWwudjEuRXZhbHVhdGVSZXNwb25zZRJMCgVBd2FpdBIgLmhlcm1lcy5hcHByb3ZhbC52MS5Bd2FpdFJlcXVlc3QaIS5oZXJtZXMuYXBwcm92YWwudjEuQXdhaXRSZXNwb25zZRJSCgdSZXNvbHZlEiIuaGVybWVzLmFwcHJvdmFsLnYxLlJlc29sdmVSZXF1ZXN0GiMuaGVybWVzLmFwcHJvdmFsLnYxLlJlc29sdmVSZXNwb25zZRJeCgtMaXN0UGVuZGluZxImLmhlcm1lcy5hcHByb3ZhbC52MS5MaXN0UGVuZGluZ1JlcXVlc3QaJy5oZXJtZXMuYXBwcm92YWwudjEuTGlzdFBlbmRpbmdSZXNwb25zZRJnCg5TZXRTZXNzaW9uWW9sbxIpLmhlcm1lcy5hcHByb3ZhbC52MS5TZXRTZXNzaW9uWW9sb1JlcXVlc3QaKi5oZXJtZXMuYXBwcm92YWwudjEuU2V0U2Vzc2lvbllvbG9SZXNwb25zZRJhCgxSZXNldFNlc3Npb24SJy5oZXJtZXMuYXBwcm92YWwudjEuUmVzZXRTZXNzaW9uUmVxdWVzdBooLmhlcm1lcy5hcHByb3ZhbC52MS5SZXNldFNlc3Npb25SZXNwb25zZRJkCg1MaXN0QWxsb3dsaXN0EiguaGVybWVzLmFwcHJvdmFsLnYxLkxpc3RBbGxvd2xpc3RSZXF1ZXN0GikuaGVybWVzLmFwcHJvdmFsLnYxLkxpc3RBbGxvd2xpc3RSZXNwb25zZRJqCg9SZW1vdmVBbGxvd2xpc3QSKi5oZXJtZXMuYXBwcm92YWwudjEuUmVtb3ZlQWxsb3dsaXN0UmVxdWVzdBorLmhlcm1lcy5hcHByb3ZhbC52MS5SZW1vdmVBbGxvd2xpc3RSZXNwb25zZRJkCg1MaXN0R3JhbnRLZXlzEiguaGVybWVzLmFwcHJvdmFsLnYxLkxpc3RHcmFudEtleXNSZXF1ZXN0GikuaGVybWVzLmFwcHJvdmFsLnYxLkxpc3RHcmFudEtleXNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_hermes_common_v1_common]);
 
 /**
  * Describes the message hermes.approval.v1.EvaluateRequest.
@@ -27,39 +27,137 @@ export const EvaluateResponseSchema = /*@__PURE__*/
   messageDesc(file_hermes_approval_v1_approval, 1);
 
 /**
+ * Describes the message hermes.approval.v1.AwaitRequest.
+ * Use `create(AwaitRequestSchema)` to create a new message.
+ */
+export const AwaitRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 2);
+
+/**
+ * Describes the message hermes.approval.v1.AwaitResponse.
+ * Use `create(AwaitResponseSchema)` to create a new message.
+ */
+export const AwaitResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 3);
+
+/**
  * Describes the message hermes.approval.v1.ResolveRequest.
  * Use `create(ResolveRequestSchema)` to create a new message.
  */
 export const ResolveRequestSchema = /*@__PURE__*/
-  messageDesc(file_hermes_approval_v1_approval, 2);
+  messageDesc(file_hermes_approval_v1_approval, 4);
 
 /**
  * Describes the message hermes.approval.v1.ResolveResponse.
  * Use `create(ResolveResponseSchema)` to create a new message.
  */
 export const ResolveResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_approval_v1_approval, 3);
+  messageDesc(file_hermes_approval_v1_approval, 5);
 
 /**
  * Describes the message hermes.approval.v1.ListPendingRequest.
  * Use `create(ListPendingRequestSchema)` to create a new message.
  */
 export const ListPendingRequestSchema = /*@__PURE__*/
-  messageDesc(file_hermes_approval_v1_approval, 4);
+  messageDesc(file_hermes_approval_v1_approval, 6);
 
 /**
  * Describes the message hermes.approval.v1.PendingAsk.
  * Use `create(PendingAskSchema)` to create a new message.
  */
 export const PendingAskSchema = /*@__PURE__*/
-  messageDesc(file_hermes_approval_v1_approval, 5);
+  messageDesc(file_hermes_approval_v1_approval, 7);
 
 /**
  * Describes the message hermes.approval.v1.ListPendingResponse.
  * Use `create(ListPendingResponseSchema)` to create a new message.
  */
 export const ListPendingResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_approval_v1_approval, 6);
+  messageDesc(file_hermes_approval_v1_approval, 8);
+
+/**
+ * Describes the message hermes.approval.v1.SetSessionYoloRequest.
+ * Use `create(SetSessionYoloRequestSchema)` to create a new message.
+ */
+export const SetSessionYoloRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 9);
+
+/**
+ * Describes the message hermes.approval.v1.SetSessionYoloResponse.
+ * Use `create(SetSessionYoloResponseSchema)` to create a new message.
+ */
+export const SetSessionYoloResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 10);
+
+/**
+ * Describes the message hermes.approval.v1.ResetSessionRequest.
+ * Use `create(ResetSessionRequestSchema)` to create a new message.
+ */
+export const ResetSessionRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 11);
+
+/**
+ * Describes the message hermes.approval.v1.ResetSessionResponse.
+ * Use `create(ResetSessionResponseSchema)` to create a new message.
+ */
+export const ResetSessionResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 12);
+
+/**
+ * Describes the message hermes.approval.v1.AllowlistEntry.
+ * Use `create(AllowlistEntrySchema)` to create a new message.
+ */
+export const AllowlistEntrySchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 13);
+
+/**
+ * Describes the message hermes.approval.v1.ListAllowlistRequest.
+ * Use `create(ListAllowlistRequestSchema)` to create a new message.
+ */
+export const ListAllowlistRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 14);
+
+/**
+ * Describes the message hermes.approval.v1.ListAllowlistResponse.
+ * Use `create(ListAllowlistResponseSchema)` to create a new message.
+ */
+export const ListAllowlistResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 15);
+
+/**
+ * Describes the message hermes.approval.v1.RemoveAllowlistRequest.
+ * Use `create(RemoveAllowlistRequestSchema)` to create a new message.
+ */
+export const RemoveAllowlistRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 16);
+
+/**
+ * Describes the message hermes.approval.v1.RemoveAllowlistResponse.
+ * Use `create(RemoveAllowlistResponseSchema)` to create a new message.
+ */
+export const RemoveAllowlistResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 17);
+
+/**
+ * Describes the message hermes.approval.v1.ListGrantKeysRequest.
+ * Use `create(ListGrantKeysRequestSchema)` to create a new message.
+ */
+export const ListGrantKeysRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 18);
+
+/**
+ * Describes the message hermes.approval.v1.GrantKey.
+ * Use `create(GrantKeySchema)` to create a new message.
+ */
+export const GrantKeySchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 19);
+
+/**
+ * Describes the message hermes.approval.v1.ListGrantKeysResponse.
+ * Use `create(ListGrantKeysResponseSchema)` to create a new message.
+ */
+export const ListGrantKeysResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_approval_v1_approval, 20);
 
 /**
  * Describes the enum hermes.approval.v1.Choice.
@@ -72,6 +170,20 @@ export const ChoiceSchema = /*@__PURE__*/
  */
 export const Choice = /*@__PURE__*/
   tsEnum(ChoiceSchema);
+
+/**
+ * Describes the enum hermes.approval.v1.Outcome.
+ */
+export const OutcomeSchema = /*@__PURE__*/
+  enumDesc(file_hermes_approval_v1_approval, 1);
+
+/**
+ * How a decision came about (Hermes' outcome field; a denial never implies consent).
+ *
+ * @generated from enum hermes.approval.v1.Outcome
+ */
+export const Outcome = /*@__PURE__*/
+  tsEnum(OutcomeSchema);
 
 /**
  * Layer 2: turns findings into allow / ask / deny, holds pending asks, signs execution grants.
