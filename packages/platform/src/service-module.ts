@@ -3,7 +3,7 @@ import type { Logger, Registry } from '@hermes/observability';
 import type { ServiceRegistration, Transport } from '@hermes/rpc';
 import type { Redactor } from '@hermes/security';
 import type { Database, TtlStore } from '@hermes/storage';
-import type { AuditSink } from './audit-sink.ts';
+import type { AuditSink, InProcessAuditBus } from './audit-sink.ts';
 
 /** What the host hands a service when it creates it. Nothing else reaches the service from outside. */
 export interface ServiceDeps {
@@ -22,6 +22,8 @@ export interface ServiceDeps {
   readonly metrics: Registry;
   /** Where this service's audit events go (NATS subject `hermes.v1.audit.events.<service>`, or in-process). */
   readonly audit: AuditSink;
+  /** Embedded mode only: the in-process bus every service's audit events travel on (the audit service reads it). */
+  readonly auditBus?: InProcessAuditBus;
   /** The platform redactor: known secret values from config and .env, plus every token pattern. */
   readonly redactor: Redactor;
   /** Injected clock (epoch ms) so tests control time. */

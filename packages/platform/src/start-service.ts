@@ -75,6 +75,7 @@ export async function startService(module: ServiceModule, options: StartServiceO
     ttlStore: () => options.resources.ttlStore(),
     metrics: registry,
     audit,
+    ...(binding.kind === 'in-process' ? { auditBus: binding.audit } : {}),
     redactor: options.redactor,
     clock,
   });

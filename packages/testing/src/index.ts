@@ -6,5 +6,5 @@ export { isRunning, processGroupMembers, processUid } from './process-info.ts';
 export { trackedPids } from './process-reaper.ts';
 export type { ServiceHandle, StartOptions } from './service-handle.ts';
 export { type NatsHandle, type StartNatsOptions, startNats } from './start-nats.ts';
-export { type StartPostgresOptions, startPostgres } from './start-postgres.ts';
+export { type PostgresHandle, type StartPostgresOptions, startPostgres } from './start-postgres.ts';
 export { startRedis } from './start-redis.ts';

@@ -42,3 +42,35 @@ test('createTestDatabase gives an isolated database and drops it on dispose', as
   await admin.end();
   assert.equal(rows.length, 0);
 });
+
+test('halt() takes Postgres away and restart() brings it back on the same port with its data', async () => {
+  await using pg = await startPostgres({ fromEnv: false });
+  const sql = postgres(pg.url, { max: 1, onnotice: () => {}, connect_timeout: 2 });
+  try {
+    await sql`CREATE TABLE kept (v text)`;
+    await sql`INSERT INTO kept VALUES ('before halt')`;
+    const firstPid = pg.pid;
+    await pg.halt();
+    assert.equal(pg.running, false);
+    assert.equal(pg.pid, undefined);
+    await assert.rejects(sql`SELECT 1`, 'queries fail while the server is halted');
+    await pg.restart();
+    assert.equal(pg.running, true);
+    assert.notEqual(pg.pid, firstPid);
+    // postgres.js reconnects by itself on the next query.
+    const rows = await sql<{ v: string }[]>`SELECT v FROM kept`;
+    assert.deepEqual(
+      rows.map((r) => r.v),
+      ['before halt'],
+    );
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+});
+
+test('an external Postgres (DATABASE_URL) cannot be halted', async () => {
+  const pg = await startPostgres({ env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres' } });
+  assert.equal(pg.external, true);
+  await assert.rejects(pg.halt(), /did not start/);
+  await assert.rejects(pg.restart(), /did not start/);
+});

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BinaryNotFoundError, InfraStartError } from './errors.ts';
+import { BinaryNotFoundError, HarnessUsageError, InfraStartError } from './errors.ts';
 import { findBinary, postgresBinDirs } from './find-binary.ts';
 import { freePort } from './free-port.ts';
 import { ManagedProcess } from './managed-process.ts';
@@ -15,6 +15,16 @@ const READY = /database system is ready to accept connections/;
 export interface StartPostgresOptions extends StartOptions {
   /** Directory holding `initdb` and `postgres`; default the newest /usr/lib/postgresql/<v>/bin. */
   readonly binDir?: string;
+}
+
+/** A Postgres the test can stop and bring back with its data (chaos tests: "Postgres stopped for 30 s"). */
+export interface PostgresHandle extends ServiceHandle {
+  /** True while the server process is up (always true when external). */
+  readonly running: boolean;
+  /** Fast shutdown (SIGINT: sessions end, open transactions roll back); data and port are kept. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data dir; halts it first if still running. */
+  restart(): Promise<void>;
 }
 
 interface Account {
@@ -46,10 +56,18 @@ async function serverAccount(): Promise<Account | undefined> {
  * for speed) and `postgres` on a free port; or returns a handle to `DATABASE_URL` when set.
  * The URL connects as superuser `postgres` to database `postgres`.
  */
-export async function startPostgres(options: StartPostgresOptions = {}): Promise<ServiceHandle> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresHandle> {
   const env = options.env ?? process.env;
   const envUrl = env.DATABASE_URL;
-  if ((options.fromEnv ?? true) && envUrl !== undefined && envUrl !== '') return externalHandle(envUrl, 5432);
+  if ((options.fromEnv ?? true) && envUrl !== undefined && envUrl !== '') {
+    const refuse = async (): Promise<never> => {
+      throw new HarnessUsageError(
+        'postgres',
+        'cannot halt or restart a server the harness did not start (DATABASE_URL is set); pass { fromEnv: false }',
+      );
+    };
+    return { ...externalHandle(envUrl, 5432), running: true, halt: refuse, restart: refuse };
+  }
 
   const binDirs = options.binDir !== undefined ? [options.binDir] : await postgresBinDirs();
   let initdb: string;
@@ -98,56 +116,63 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     );
   }
 
+  const launch = async (onPort: number): Promise<ManagedProcess> =>
+    await ManagedProcess.start({
+      name: 'postgres',
+      command: postgres,
+      args: [
+        '-D',
+        dataDir,
+        '-p',
+        String(onPort),
+        '-k',
+        dir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        // Throwaway data: trade durability for start and commit speed.
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+      ],
+      uid: account?.uid,
+      gid: account?.gid,
+      env: childEnv,
+      cwd: dir,
+      readyPattern: READY,
+      readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+      signal: options.signal,
+    });
+  const bindClash = (error: unknown): boolean =>
+    error instanceof InfraStartError && /already in use|could not bind/i.test(error.logTail);
+
   let proc: ManagedProcess | undefined;
   let port = 0;
   for (let attempt = 1; proc === undefined; attempt++) {
     port = await freePort();
     try {
-      proc = await ManagedProcess.start({
-        name: 'postgres',
-        command: postgres,
-        args: [
-          '-D',
-          dataDir,
-          '-p',
-          String(port),
-          '-k',
-          dir,
-          '-c',
-          'listen_addresses=127.0.0.1',
-          // Throwaway data: trade durability for start and commit speed.
-          '-c',
-          'fsync=off',
-          '-c',
-          'synchronous_commit=off',
-          '-c',
-          'full_page_writes=off',
-          '-c',
-          'max_connections=200',
-        ],
-        uid: account?.uid,
-        gid: account?.gid,
-        env: childEnv,
-        cwd: dir,
-        readyPattern: READY,
-        readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
-        signal: options.signal,
-      });
+      proc = await launch(port);
     } catch (error) {
-      const clash = error instanceof InfraStartError && /already in use|could not bind/i.test(error.logTail);
-      if (!clash || attempt >= 3) {
+      if (!bindClash(error) || attempt >= 3) {
         await removeTempDir(dir);
         throw error;
       }
     }
   }
-  const running = proc;
+  let current: ManagedProcess = proc;
   let stopped = false;
+  // SIGINT is postgres' "fast shutdown": roll back open transactions, disconnect, exit.
+  const halt = async (): Promise<void> => {
+    await current.stop({ signal: 'SIGINT', graceMs: 5000 });
+  };
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    // SIGINT is postgres' "fast shutdown": roll back open transactions, disconnect, exit.
-    await running.stop({ signal: 'SIGINT', graceMs: 5000 });
+    await halt();
     await removeTempDir(dir);
   };
   return {
@@ -155,7 +180,27 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     host: '127.0.0.1',
     port,
     external: false,
-    pid: running.pid,
+    get pid() {
+      return current.running ? current.pid : undefined;
+    },
+    get running() {
+      return current.running;
+    },
+    halt,
+    restart: async () => {
+      if (stopped) throw new HarnessUsageError('postgres', 'restart() after stop()');
+      await halt();
+      // The port was ours a moment ago; the kernel may hold it briefly, so retry the bind.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          current = await launch(port);
+          return;
+        } catch (error) {
+          if (!bindClash(error) || attempt >= 10) throw error;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    },
     stop,
     [Symbol.asyncDispose]: stop,
   };

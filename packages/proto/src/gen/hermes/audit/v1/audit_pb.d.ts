@@ -82,6 +82,8 @@ export declare const AuditEventSchema: GenMessage<AuditEvent>;
  */
 export declare type AuditRecord = Message<"hermes.audit.v1.AuditRecord"> & {
   /**
+   * Position in the chain: 1, 2, 3, ... without gaps.
+   *
    * @generated from field: int64 seq = 1;
    */
   seq: bigint;
@@ -92,14 +94,25 @@ export declare type AuditRecord = Message<"hermes.audit.v1.AuditRecord"> & {
   event?: AuditEvent | undefined;
 
   /**
+   * Hex SHA-256 of the record before (64 zeros for seq 1).
+   *
    * @generated from field: string prev_hash = 3;
    */
   prevHash: string;
 
   /**
+   * Hex SHA-256 over prev_hash and the canonical encoding of the event.
+   *
    * @generated from field: string hash = 4;
    */
   hash: string;
+
+  /**
+   * When the audit service stored it.
+   *
+   * @generated from field: google.protobuf.Timestamp recorded_at = 5;
+   */
+  recordedAt?: Timestamp | undefined;
 };
 
 /**
@@ -113,6 +126,8 @@ export declare const AuditRecordSchema: GenMessage<AuditRecord>;
  */
 export declare type QueryRequest = Message<"hermes.audit.v1.QueryRequest"> & {
   /**
+   * Only events at or after this time.
+   *
    * @generated from field: google.protobuf.Timestamp since = 1;
    */
   since?: Timestamp | undefined;
@@ -123,6 +138,8 @@ export declare type QueryRequest = Message<"hermes.audit.v1.QueryRequest"> & {
   outcome: string;
 
   /**
+   * The acting user (`hermes audit query --user`).
+   *
    * @generated from field: string actor = 3;
    */
   actor: string;
@@ -133,9 +150,30 @@ export declare type QueryRequest = Message<"hermes.audit.v1.QueryRequest"> & {
   kind: string;
 
   /**
+   * At most this many records (default 100, capped at 10000).
+   *
    * @generated from field: uint32 limit = 5;
    */
   limit: number;
+
+  /**
+   * Emitting service, e.g. "authz".
+   *
+   * @generated from field: string service = 6;
+   */
+  service: string;
+
+  /**
+   * @generated from field: string session_id = 7;
+   */
+  sessionId: string;
+
+  /**
+   * Only events before this time.
+   *
+   * @generated from field: google.protobuf.Timestamp until = 8;
+   */
+  until?: Timestamp | undefined;
 };
 
 /**
@@ -182,14 +220,37 @@ export declare type VerifyResponse = Message<"hermes.audit.v1.VerifyResponse"> &
   intact: boolean;
 
   /**
+   * Records walked.
+   *
    * @generated from field: int64 checked = 2;
    */
   checked: bigint;
 
   /**
+   * 0 when intact; otherwise the seq of the first record that is missing, altered or mislinked.
+   *
    * @generated from field: int64 first_broken_seq = 3;
    */
   firstBrokenSeq: bigint;
+
+  /**
+   * Why the link is broken (empty when intact), e.g. "hash mismatch", "record missing".
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * The chain head as the writer recorded it: compare with an exported copy to detect a rewrite.
+   *
+   * @generated from field: int64 head_seq = 5;
+   */
+  headSeq: bigint;
+
+  /**
+   * @generated from field: string head_hash = 6;
+   */
+  headHash: string;
 };
 
 /**
@@ -199,12 +260,72 @@ export declare type VerifyResponse = Message<"hermes.audit.v1.VerifyResponse"> &
 export declare const VerifyResponseSchema: GenMessage<VerifyResponse>;
 
 /**
+ * @generated from message hermes.audit.v1.ExportRequest
+ */
+export declare type ExportRequest = Message<"hermes.audit.v1.ExportRequest"> & {
+  /**
+   * s3://bucket/prefix; empty: the configured audit.export.to.
+   *
+   * @generated from field: string to = 1;
+   */
+  to: string;
+
+  /**
+   * Export every record again instead of only those after the last export to this target.
+   *
+   * @generated from field: bool full = 2;
+   */
+  full: boolean;
+};
+
+/**
+ * Describes the message hermes.audit.v1.ExportRequest.
+ * Use `create(ExportRequestSchema)` to create a new message.
+ */
+export declare const ExportRequestSchema: GenMessage<ExportRequest>;
+
+/**
+ * @generated from message hermes.audit.v1.ExportResponse
+ */
+export declare type ExportResponse = Message<"hermes.audit.v1.ExportResponse"> & {
+  /**
+   * Object keys written, in order.
+   *
+   * @generated from field: repeated string keys = 1;
+   */
+  keys: string[];
+
+  /**
+   * @generated from field: int64 records = 2;
+   */
+  records: bigint;
+
+  /**
+   * @generated from field: int64 first_seq = 3;
+   */
+  firstSeq: bigint;
+
+  /**
+   * @generated from field: int64 last_seq = 4;
+   */
+  lastSeq: bigint;
+};
+
+/**
+ * Describes the message hermes.audit.v1.ExportResponse.
+ * Use `create(ExportResponseSchema)` to create a new message.
+ */
+export declare const ExportResponseSchema: GenMessage<ExportResponse>;
+
+/**
  * Append-only, hash-chained audit trail of every decision.
  *
  * @generated from service hermes.audit.v1.AuditService
  */
 export declare const AuditService: GenService<{
   /**
+   * Records matching every given filter: the newest `limit` of them, returned oldest first.
+   *
    * @generated from rpc hermes.audit.v1.AuditService.Query
    */
   query: {
@@ -213,12 +334,24 @@ export declare const AuditService: GenService<{
     output: typeof QueryResponseSchema;
   },
   /**
+   * Walks the whole chain and reports the first broken link.
+   *
    * @generated from rpc hermes.audit.v1.AuditService.Verify
    */
   verify: {
     methodKind: "unary";
     input: typeof VerifyRequestSchema;
     output: typeof VerifyResponseSchema;
+  },
+  /**
+   * Writes the records not yet exported to `to` (an s3://bucket/prefix) as JSON-lines objects.
+   *
+   * @generated from rpc hermes.audit.v1.AuditService.Export
+   */
+  export: {
+    methodKind: "unary";
+    input: typeof ExportRequestSchema;
+    output: typeof ExportResponseSchema;
   },
 }>;
 
