@@ -4,7 +4,7 @@
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
-import type { Duration } from "@bufbuild/protobuf/wkt";
+import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { Backend } from "../../common/v1/common_pb.js";
 
 /**
@@ -29,6 +29,9 @@ export declare type RunRequest = Message<"hermes.executor.v1.RunRequest"> & {
   sessionId: string;
 
   /**
+   * Exactly one of argv and script. A script runs as ["bash", "-c", script], which is what
+   * approval signs for a shell command.
+   *
    * @generated from field: repeated string argv = 3;
    */
   argv: string[];
@@ -39,6 +42,9 @@ export declare type RunRequest = Message<"hermes.executor.v1.RunRequest"> & {
   script: string;
 
   /**
+   * Working directory, relative to the session workspace or absolute inside it (exactly as approval
+   * evaluated it; the grant binds this string).
+   *
    * @generated from field: string cwd = 5;
    */
   cwd: string;
@@ -49,6 +55,8 @@ export declare type RunRequest = Message<"hermes.executor.v1.RunRequest"> & {
   env: { [key: string]: string };
 
   /**
+   * Per-run limit; the whole process tree is killed when it passes. Default 180 s.
+   *
    * @generated from field: google.protobuf.Duration timeout = 7;
    */
   timeout?: Duration | undefined;
@@ -62,6 +70,20 @@ export declare type RunRequest = Message<"hermes.executor.v1.RunRequest"> & {
    * @generated from field: hermes.common.v1.Backend backend = 9;
    */
   backend: Backend;
+
+  /**
+   * A messaging-gateway session: working directories resolve inside MESSAGING_CWD.
+   *
+   * @generated from field: bool messaging = 10;
+   */
+  messaging: boolean;
+
+  /**
+   * Names the persistent workspace (default: the session id); sanitized for paths.
+   *
+   * @generated from field: string task_id = 11;
+   */
+  taskId: string;
 };
 
 /**
@@ -131,6 +153,16 @@ export declare type RunResult = Message<"hermes.executor.v1.RunResult"> & {
    * @generated from field: bool timed_out = 7;
    */
   timedOut: boolean;
+
+  /**
+   * @generated from field: bool cancelled = 8;
+   */
+  cancelled: boolean;
+
+  /**
+   * @generated from field: string worker_id = 9;
+   */
+  workerId: string;
 };
 
 /**
@@ -138,6 +170,29 @@ export declare type RunResult = Message<"hermes.executor.v1.RunResult"> & {
  * Use `create(RunResultSchema)` to create a new message.
  */
 export declare const RunResultSchema: GenMessage<RunResult>;
+
+/**
+ * Sent while a command produces no output, so a caller notices a dead worker long before its deadline.
+ *
+ * @generated from message hermes.executor.v1.Heartbeat
+ */
+export declare type Heartbeat = Message<"hermes.executor.v1.Heartbeat"> & {
+  /**
+   * @generated from field: string worker_id = 1;
+   */
+  workerId: string;
+
+  /**
+   * @generated from field: google.protobuf.Duration elapsed = 2;
+   */
+  elapsed?: Duration | undefined;
+};
+
+/**
+ * Describes the message hermes.executor.v1.Heartbeat.
+ * Use `create(HeartbeatSchema)` to create a new message.
+ */
+export declare const HeartbeatSchema: GenMessage<Heartbeat>;
 
 /**
  * @generated from message hermes.executor.v1.RunResponse
@@ -164,6 +219,12 @@ export declare type RunResponse = Message<"hermes.executor.v1.RunResponse"> & {
      */
     value: RunResult;
     case: "result";
+  } | {
+    /**
+     * @generated from field: hermes.executor.v1.Heartbeat heartbeat = 4;
+     */
+    value: Heartbeat;
+    case: "heartbeat";
   } | { case: undefined; value?: undefined };
 };
 
@@ -235,6 +296,28 @@ export declare type SessionInfo = Message<"hermes.executor.v1.SessionInfo"> & {
    * @generated from field: uint32 active_runs = 3;
    */
   activeRuns: number;
+
+  /**
+   * @generated from field: string worker_id = 4;
+   */
+  workerId: string;
+
+  /**
+   * Where commands run: a host path (local) or the container / remote path.
+   *
+   * @generated from field: string workspace = 5;
+   */
+  workspace: string;
+
+  /**
+   * @generated from field: bool persistent = 6;
+   */
+  persistent: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 7;
+   */
+  createdAt?: Timestamp | undefined;
 };
 
 /**
@@ -292,6 +375,106 @@ export declare type EndSessionResponse = Message<"hermes.executor.v1.EndSessionR
 export declare const EndSessionResponseSchema: GenMessage<EndSessionResponse>;
 
 /**
+ * @generated from message hermes.executor.v1.ListWorkersRequest
+ */
+export declare type ListWorkersRequest = Message<"hermes.executor.v1.ListWorkersRequest"> & {
+};
+
+/**
+ * Describes the message hermes.executor.v1.ListWorkersRequest.
+ * Use `create(ListWorkersRequestSchema)` to create a new message.
+ */
+export declare const ListWorkersRequestSchema: GenMessage<ListWorkersRequest>;
+
+/**
+ * @generated from message hermes.executor.v1.WorkerInfo
+ */
+export declare type WorkerInfo = Message<"hermes.executor.v1.WorkerInfo"> & {
+  /**
+   * @generated from field: string worker_id = 1;
+   */
+  workerId: string;
+
+  /**
+   * @generated from field: hermes.common.v1.Backend backend = 2;
+   */
+  backend: Backend;
+
+  /**
+   * @generated from field: string host = 3;
+   */
+  host: string;
+
+  /**
+   * Images this worker runs (docker, singularity).
+   *
+   * @generated from field: repeated string images = 4;
+   */
+  images: string[];
+
+  /**
+   * Concurrent runs it accepts.
+   *
+   * @generated from field: uint32 capacity = 5;
+   */
+  capacity: number;
+
+  /**
+   * @generated from field: uint32 active_runs = 6;
+   */
+  activeRuns: number;
+
+  /**
+   * @generated from field: uint32 sessions = 7;
+   */
+  sessions: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp started_at = 8;
+   */
+  startedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_heartbeat = 9;
+   */
+  lastHeartbeat?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string version = 10;
+   */
+  version: string;
+
+  /**
+   * Containers waiting in the warm pool.
+   *
+   * @generated from field: uint32 warm = 11;
+   */
+  warm: number;
+};
+
+/**
+ * Describes the message hermes.executor.v1.WorkerInfo.
+ * Use `create(WorkerInfoSchema)` to create a new message.
+ */
+export declare const WorkerInfoSchema: GenMessage<WorkerInfo>;
+
+/**
+ * @generated from message hermes.executor.v1.ListWorkersResponse
+ */
+export declare type ListWorkersResponse = Message<"hermes.executor.v1.ListWorkersResponse"> & {
+  /**
+   * @generated from field: repeated hermes.executor.v1.WorkerInfo workers = 1;
+   */
+  workers: WorkerInfo[];
+};
+
+/**
+ * Describes the message hermes.executor.v1.ListWorkersResponse.
+ * Use `create(ListWorkersResponseSchema)` to create a new message.
+ */
+export declare const ListWorkersResponseSchema: GenMessage<ListWorkersResponse>;
+
+/**
  * @generated from enum hermes.executor.v1.Stream
  */
 export enum Stream {
@@ -318,13 +501,16 @@ export declare const StreamSchema: GenEnum<Stream>;
 
 /**
  * Layer 3: runs an approved command on one backend. Workers subscribe per backend
- * (hermes.v1.executor.<backend>.<Method>), so each backend scales on its own hosts.
+ * (hermes.v1.executor.<backend>.<Method>), so each backend scales on its own hosts. Each worker also
+ * answers on its own prefix (hermes.v1.executor.<backend>.w-<worker_id>.<Method>) so a Cancel or a
+ * session's later runs reach the worker that holds the run or the session.
  *
  * @generated from service hermes.executor.v1.ExecutorService
  */
 export declare const ExecutorService: GenService<{
   /**
-   * Streams output chunks as they come, then one final RunResult.
+   * Verifies the grant, then streams output chunks as they come (redacted, bounded, with
+   * back-pressure), heartbeats while the command is quiet, and one final RunResult.
    *
    * @generated from rpc hermes.executor.v1.ExecutorService.Run
    */
@@ -334,6 +520,8 @@ export declare const ExecutorService: GenService<{
     output: typeof RunResponseSchema;
   },
   /**
+   * Kills a running command's whole process tree.
+   *
    * @generated from rpc hermes.executor.v1.ExecutorService.Cancel
    */
   cancel: {
@@ -342,6 +530,8 @@ export declare const ExecutorService: GenService<{
     output: typeof CancelResponseSchema;
   },
   /**
+   * Sessions (and their containers / workspaces) held by the backend's workers.
+   *
    * @generated from rpc hermes.executor.v1.ExecutorService.ListSessions
    */
   listSessions: {
@@ -350,12 +540,24 @@ export declare const ExecutorService: GenService<{
     output: typeof ListSessionsResponseSchema;
   },
   /**
+   * Ends a session: stops its runs, removes its container; ephemeral workspaces are deleted.
+   *
    * @generated from rpc hermes.executor.v1.ExecutorService.EndSession
    */
   endSession: {
     methodKind: "unary";
     input: typeof EndSessionRequestSchema;
     output: typeof EndSessionResponseSchema;
+  },
+  /**
+   * Live workers (all backends) with capabilities and load, from their heartbeats.
+   *
+   * @generated from rpc hermes.executor.v1.ExecutorService.ListWorkers
+   */
+  listWorkers: {
+    methodKind: "unary";
+    input: typeof ListWorkersRequestSchema;
+    output: typeof ListWorkersResponseSchema;
   },
 }>;
 

@@ -3,14 +3,14 @@
 /* eslint-disable */
 
 import { enumDesc, fileDesc, messageDesc, serviceDesc, tsEnum } from "@bufbuild/protobuf/codegenv2";
-import { file_google_protobuf_duration } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_hermes_common_v1_common } from "../../common/v1/common_pb.js";
 
 /**
  * Describes the file hermes/executor/v1/executor.proto.
  */
 export const file_hermes_executor_v1_executor = /*@__PURE__*/
-  fileDesc("CiFoZXJtZXMvZXhlY3V0b3IvdjEvZXhlY3V0b3IucHJvdG8SEmhlcm1lcy5leGVjdXRvci52MSKjAgoKUnVuUmVxdWVzdBINCgVncmFudBgBIAEoDBISCgpzZXNzaW9uX2lkGAIgASgJEgwKBGFyZ3YYAyADKAkSDgoGc2NyaXB0GAQgASgJEgsKA2N3ZBgFIAEoCRI0CgNlbnYYBiADKAsyJy5oZXJtZXMuZXhlY3V0b3IudjEuUnVuUmVxdWVzdC5FbnZFbnRyeRIqCgd0aW1lb3V0GAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEg0KBXN0ZGluGAggASgMEioKB2JhY2tlbmQYCSABKA4yGS5oZXJtZXMuY29tbW9uLnYxLkJhY2tlbmQaKgoIRW52RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJHCgtPdXRwdXRDaHVuaxIqCgZzdHJlYW0YASABKA4yGi5oZXJtZXMuZXhlY3V0b3IudjEuU3RyZWFtEgwKBGRhdGEYAiABKAwisgEKCVJ1blJlc3VsdBIOCgZydW5faWQYASABKAkSEQoJZXhpdF9jb2RlGAIgASgFEg4KBnNpZ25hbBgDIAEoCRIrCghkdXJhdGlvbhgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIYChBzdGRvdXRfdHJ1bmNhdGVkGAUgASgIEhgKEHN0ZGVycl90cnVuY2F0ZWQYBiABKAgSEQoJdGltZWRfb3V0GAcgASgIIowBCgtSdW5SZXNwb25zZRIQCgZydW5faWQYASABKAlIABIxCgZvdXRwdXQYAiABKAsyHy5oZXJtZXMuZXhlY3V0b3IudjEuT3V0cHV0Q2h1bmtIABIvCgZyZXN1bHQYAyABKAsyHS5oZXJtZXMuZXhlY3V0b3IudjEuUnVuUmVzdWx0SABCBwoFZXZlbnQiHwoNQ2FuY2VsUmVxdWVzdBIOCgZydW5faWQYASABKAkiIwoOQ2FuY2VsUmVzcG9uc2USEQoJY2FuY2VsbGVkGAEgASgIIhUKE0xpc3RTZXNzaW9uc1JlcXVlc3QiYgoLU2Vzc2lvbkluZm8SEgoKc2Vzc2lvbl9pZBgBIAEoCRIqCgdiYWNrZW5kGAIgASgOMhkuaGVybWVzLmNvbW1vbi52MS5CYWNrZW5kEhMKC2FjdGl2ZV9ydW5zGAMgASgNIkkKFExpc3RTZXNzaW9uc1Jlc3BvbnNlEjEKCHNlc3Npb25zGAEgAygLMh8uaGVybWVzLmV4ZWN1dG9yLnYxLlNlc3Npb25JbmZvIicKEUVuZFNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiIwoSRW5kU2Vzc2lvblJlc3BvbnNlEg0KBWVuZGVkGAEgASgIKkYKBlN0cmVhbRIWChJTVFJFQU1fVU5TUEVDSUZJRUQQABIRCg1TVFJFQU1fU1RET1VUEAESEQoNU1RSRUFNX1NUREVSUhACMuwCCg9FeGVjdXRvclNlcnZpY2USSAoDUnVuEh4uaGVybWVzLmV4ZWN1dG9yLnYxLlJ1blJlcXVlc3QaHy5oZXJtZXMuZXhlY3V0b3IudjEuUnVuUmVzcG9uc2UwARJPCgZDYW5jZWwSIS5oZXJtZXMuZXhlY3V0b3IudjEuQ2FuY2VsUmVxdWVzdBoiLmhlcm1lcy5leGVjdXRvci52MS5DYW5jZWxSZXNwb25zZRJhCgxMaXN0U2Vzc2lvbnMSJy5oZXJtZXMuZXhlY3V0b3IudjEuTGlzdFNlc3Npb25zUmVxdWVzdBooLmhlcm1lcy5leGVjdXRvci52MS5MaXN0U2Vzc2lvbnNSZXNwb25zZRJbCgpFbmRTZXNzaW9uEiUuaGVybWVzLmV4ZWN1dG9yLnYxLkVuZFNlc3Npb25SZXF1ZXN0GiYuaGVybWVzLmV4ZWN1dG9yLnYxLkVuZFNlc3Npb25SZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_hermes_common_v1_common]);
+  fileDesc("CiFoZXJtZXMvZXhlY3V0b3IvdjEvZXhlY3V0b3IucHJvdG8SEmhlcm1lcy5leGVjdXRvci52MSLHAgoKUnVuUmVxdWVzdBINCgVncmFudBgBIAEoDBISCgpzZXNzaW9uX2lkGAIgASgJEgwKBGFyZ3YYAyADKAkSDgoGc2NyaXB0GAQgASgJEgsKA2N3ZBgFIAEoCRI0CgNlbnYYBiADKAsyJy5oZXJtZXMuZXhlY3V0b3IudjEuUnVuUmVxdWVzdC5FbnZFbnRyeRIqCgd0aW1lb3V0GAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEg0KBXN0ZGluGAggASgMEioKB2JhY2tlbmQYCSABKA4yGS5oZXJtZXMuY29tbW9uLnYxLkJhY2tlbmQSEQoJbWVzc2FnaW5nGAogASgIEg8KB3Rhc2tfaWQYCyABKAkaKgoIRW52RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJHCgtPdXRwdXRDaHVuaxIqCgZzdHJlYW0YASABKA4yGi5oZXJtZXMuZXhlY3V0b3IudjEuU3RyZWFtEgwKBGRhdGEYAiABKAwi2AEKCVJ1blJlc3VsdBIOCgZydW5faWQYASABKAkSEQoJZXhpdF9jb2RlGAIgASgFEg4KBnNpZ25hbBgDIAEoCRIrCghkdXJhdGlvbhgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIYChBzdGRvdXRfdHJ1bmNhdGVkGAUgASgIEhgKEHN0ZGVycl90cnVuY2F0ZWQYBiABKAgSEQoJdGltZWRfb3V0GAcgASgIEhEKCWNhbmNlbGxlZBgIIAEoCBIRCgl3b3JrZXJfaWQYCSABKAkiSgoJSGVhcnRiZWF0EhEKCXdvcmtlcl9pZBgBIAEoCRIqCgdlbGFwc2VkGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIsABCgtSdW5SZXNwb25zZRIQCgZydW5faWQYASABKAlIABIxCgZvdXRwdXQYAiABKAsyHy5oZXJtZXMuZXhlY3V0b3IudjEuT3V0cHV0Q2h1bmtIABIvCgZyZXN1bHQYAyABKAsyHS5oZXJtZXMuZXhlY3V0b3IudjEuUnVuUmVzdWx0SAASMgoJaGVhcnRiZWF0GAQgASgLMh0uaGVybWVzLmV4ZWN1dG9yLnYxLkhlYXJ0YmVhdEgAQgcKBWV2ZW50Ih8KDUNhbmNlbFJlcXVlc3QSDgoGcnVuX2lkGAEgASgJIiMKDkNhbmNlbFJlc3BvbnNlEhEKCWNhbmNlbGxlZBgBIAEoCCIVChNMaXN0U2Vzc2lvbnNSZXF1ZXN0IswBCgtTZXNzaW9uSW5mbxISCgpzZXNzaW9uX2lkGAEgASgJEioKB2JhY2tlbmQYAiABKA4yGS5oZXJtZXMuY29tbW9uLnYxLkJhY2tlbmQSEwoLYWN0aXZlX3J1bnMYAyABKA0SEQoJd29ya2VyX2lkGAQgASgJEhEKCXdvcmtzcGFjZRgFIAEoCRISCgpwZXJzaXN0ZW50GAYgASgIEi4KCmNyZWF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkkKFExpc3RTZXNzaW9uc1Jlc3BvbnNlEjEKCHNlc3Npb25zGAEgAygLMh8uaGVybWVzLmV4ZWN1dG9yLnYxLlNlc3Npb25JbmZvIicKEUVuZFNlc3Npb25SZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkiIwoSRW5kU2Vzc2lvblJlc3BvbnNlEg0KBWVuZGVkGAEgASgIIhQKEkxpc3RXb3JrZXJzUmVxdWVzdCKlAgoKV29ya2VySW5mbxIRCgl3b3JrZXJfaWQYASABKAkSKgoHYmFja2VuZBgCIAEoDjIZLmhlcm1lcy5jb21tb24udjEuQmFja2VuZBIMCgRob3N0GAMgASgJEg4KBmltYWdlcxgEIAMoCRIQCghjYXBhY2l0eRgFIAEoDRITCgthY3RpdmVfcnVucxgGIAEoDRIQCghzZXNzaW9ucxgHIAEoDRIuCgpzdGFydGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5sYXN0X2hlYXJ0YmVhdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdmVyc2lvbhgKIAEoCRIMCgR3YXJtGAsgASgNIkYKE0xpc3RXb3JrZXJzUmVzcG9uc2USLwoHd29ya2VycxgBIAMoCzIeLmhlcm1lcy5leGVjdXRvci52MS5Xb3JrZXJJbmZvKkYKBlN0cmVhbRIWChJTVFJFQU1fVU5TUEVDSUZJRUQQABIRCg1TVFJFQU1fU1RET1VUEAESEQoNU1RSRUFNX1NUREVSUhACMswDCg9FeGVjdXRvclNlcnZpY2USSAoDUnVuEh4uaGVybWVzLmV4ZWN1dG9yLnYxLlJ1blJlcXVlc3QaHy5oZXJtZXMuZXhlY3V0b3IudjEuUnVuUmVzcG9uc2UwARJPCgZDYW5jZWwSIS5oZXJtZXMuZXhlY3V0b3IudjEuQ2FuY2VsUmVxdWVzdBoiLmhlcm1lcy5leGVjdXRvci52MS5DYW5jZWxSZXNwb25zZRJhCgxMaXN0U2Vzc2lvbnMSJy5oZXJtZXMuZXhlY3V0b3IudjEuTGlzdFNlc3Npb25zUmVxdWVzdBooLmhlcm1lcy5leGVjdXRvci52MS5MaXN0U2Vzc2lvbnNSZXNwb25zZRJbCgpFbmRTZXNzaW9uEiUuaGVybWVzLmV4ZWN1dG9yLnYxLkVuZFNlc3Npb25SZXF1ZXN0GiYuaGVybWVzLmV4ZWN1dG9yLnYxLkVuZFNlc3Npb25SZXNwb25zZRJeCgtMaXN0V29ya2VycxImLmhlcm1lcy5leGVjdXRvci52MS5MaXN0V29ya2Vyc1JlcXVlc3QaJy5oZXJtZXMuZXhlY3V0b3IudjEuTGlzdFdvcmtlcnNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_hermes_common_v1_common]);
 
 /**
  * Describes the message hermes.executor.v1.RunRequest.
@@ -34,60 +34,88 @@ export const RunResultSchema = /*@__PURE__*/
   messageDesc(file_hermes_executor_v1_executor, 2);
 
 /**
+ * Describes the message hermes.executor.v1.Heartbeat.
+ * Use `create(HeartbeatSchema)` to create a new message.
+ */
+export const HeartbeatSchema = /*@__PURE__*/
+  messageDesc(file_hermes_executor_v1_executor, 3);
+
+/**
  * Describes the message hermes.executor.v1.RunResponse.
  * Use `create(RunResponseSchema)` to create a new message.
  */
 export const RunResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_executor_v1_executor, 3);
+  messageDesc(file_hermes_executor_v1_executor, 4);
 
 /**
  * Describes the message hermes.executor.v1.CancelRequest.
  * Use `create(CancelRequestSchema)` to create a new message.
  */
 export const CancelRequestSchema = /*@__PURE__*/
-  messageDesc(file_hermes_executor_v1_executor, 4);
+  messageDesc(file_hermes_executor_v1_executor, 5);
 
 /**
  * Describes the message hermes.executor.v1.CancelResponse.
  * Use `create(CancelResponseSchema)` to create a new message.
  */
 export const CancelResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_executor_v1_executor, 5);
+  messageDesc(file_hermes_executor_v1_executor, 6);
 
 /**
  * Describes the message hermes.executor.v1.ListSessionsRequest.
  * Use `create(ListSessionsRequestSchema)` to create a new message.
  */
 export const ListSessionsRequestSchema = /*@__PURE__*/
-  messageDesc(file_hermes_executor_v1_executor, 6);
+  messageDesc(file_hermes_executor_v1_executor, 7);
 
 /**
  * Describes the message hermes.executor.v1.SessionInfo.
  * Use `create(SessionInfoSchema)` to create a new message.
  */
 export const SessionInfoSchema = /*@__PURE__*/
-  messageDesc(file_hermes_executor_v1_executor, 7);
+  messageDesc(file_hermes_executor_v1_executor, 8);
 
 /**
  * Describes the message hermes.executor.v1.ListSessionsResponse.
  * Use `create(ListSessionsResponseSchema)` to create a new message.
  */
 export const ListSessionsResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_executor_v1_executor, 8);
+  messageDesc(file_hermes_executor_v1_executor, 9);
 
 /**
  * Describes the message hermes.executor.v1.EndSessionRequest.
  * Use `create(EndSessionRequestSchema)` to create a new message.
  */
 export const EndSessionRequestSchema = /*@__PURE__*/
-  messageDesc(file_hermes_executor_v1_executor, 9);
+  messageDesc(file_hermes_executor_v1_executor, 10);
 
 /**
  * Describes the message hermes.executor.v1.EndSessionResponse.
  * Use `create(EndSessionResponseSchema)` to create a new message.
  */
 export const EndSessionResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_executor_v1_executor, 10);
+  messageDesc(file_hermes_executor_v1_executor, 11);
+
+/**
+ * Describes the message hermes.executor.v1.ListWorkersRequest.
+ * Use `create(ListWorkersRequestSchema)` to create a new message.
+ */
+export const ListWorkersRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_executor_v1_executor, 12);
+
+/**
+ * Describes the message hermes.executor.v1.WorkerInfo.
+ * Use `create(WorkerInfoSchema)` to create a new message.
+ */
+export const WorkerInfoSchema = /*@__PURE__*/
+  messageDesc(file_hermes_executor_v1_executor, 13);
+
+/**
+ * Describes the message hermes.executor.v1.ListWorkersResponse.
+ * Use `create(ListWorkersResponseSchema)` to create a new message.
+ */
+export const ListWorkersResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_executor_v1_executor, 14);
 
 /**
  * Describes the enum hermes.executor.v1.Stream.
@@ -103,7 +131,9 @@ export const Stream = /*@__PURE__*/
 
 /**
  * Layer 3: runs an approved command on one backend. Workers subscribe per backend
- * (hermes.v1.executor.<backend>.<Method>), so each backend scales on its own hosts.
+ * (hermes.v1.executor.<backend>.<Method>), so each backend scales on its own hosts. Each worker also
+ * answers on its own prefix (hermes.v1.executor.<backend>.w-<worker_id>.<Method>) so a Cancel or a
+ * session's later runs reach the worker that holds the run or the session.
  *
  * @generated from service hermes.executor.v1.ExecutorService
  */
