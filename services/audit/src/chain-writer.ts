@@ -10,6 +10,8 @@ export interface QueuedEvent {
   readonly committed?: () => void;
   /** Called every `touchEveryMs` while it waits on an unreachable store (JetStream: in-progress ack). */
   readonly touch?: () => void;
+  /** Called for what is still uncommitted when the writer stops (JetStream: nak, so another replica takes it now). */
+  readonly released?: () => void;
 }
 
 export interface ChainWriterOptions {
@@ -93,6 +95,7 @@ export class ChainWriter {
     this.#stop.abort();
     this.#wake?.();
     await this.#running;
+    for (const q of this.#queue) q.released?.();
     return this.#queue.length;
   }
 

@@ -43,7 +43,10 @@ export function createAuditService(options: AuditServiceOptions = {}): ServiceMo
       const db = await deps.database();
       const store = new PgAuditStore(db.sql);
       const metrics = createAuditMetrics(deps.metrics);
+      const streamSettings: AuditStreamSettings = { ...DEFAULT_STREAM_SETTINGS, ...options.stream };
       const writer = new ChainWriter({
+        // In-progress acks well inside ack_wait, so waiting events are not redelivered meanwhile.
+        touchEveryMs: streamSettings.ackWaitMs / 3,
         append: (batch, now) => store.append(batch, now),
         clock: deps.clock,
         logger: deps.logger,
@@ -60,7 +63,7 @@ export function createAuditService(options: AuditServiceOptions = {}): ServiceMo
       if (natsUrl) {
         ingest = await startJetStreamIngest({
           url: natsUrl,
-          settings: { ...DEFAULT_STREAM_SETTINGS, ...options.stream },
+          settings: streamSettings,
           writer,
           clock: deps.clock,
           logger: deps.logger,

@@ -25,7 +25,7 @@ export interface AuditStreamSettings {
   readonly subjects: readonly string[];
   /** Durable pull consumer shared by every audit replica (default `audit-writer`). */
   readonly durable: string;
-  /** Redelivery after this long without an ack (default 30 s; in-progress acks extend it). */
+  /** Redelivery after this long without an ack (default 15 s; the writer sends in-progress acks while Postgres is away). */
   readonly ackWaitMs: number;
   /** Unacknowledged events the consumer hands out at most (default 4096): bounds memory while Postgres is away. */
   readonly maxAckPending: number;
@@ -35,7 +35,7 @@ export const DEFAULT_STREAM_SETTINGS: AuditStreamSettings = {
   stream: 'HERMES_AUDIT',
   subjects: ['hermes.v1.audit.events.>'],
   durable: 'audit-writer',
-  ackWaitMs: 30_000,
+  ackWaitMs: 15_000,
   maxAckPending: 4096,
 };
 
@@ -136,6 +136,7 @@ export async function startJetStreamIngest(o: JetStreamIngestOptions): Promise<J
         event: { event, streamSeq: m.seq },
         committed: () => m.ack(),
         touch: () => m.working(),
+        released: () => m.nak(),
       });
     }
   })().catch((error: unknown) => {
