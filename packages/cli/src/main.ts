@@ -1,5 +1,6 @@
 import { HERMES_VERSION } from '@hermes/platform';
 import type { CliIo } from './cli-io.ts';
+import { auditHelp, runAudit } from './commands/audit.ts';
 import { runCheck } from './commands/check.ts';
 import { configHelp, runConfig } from './commands/config.ts';
 import { healthHelp, runHealth } from './commands/health.ts';
@@ -23,13 +24,20 @@ Commands:
   check context <FILE>     prompt-injection scan of a context file (AGENTS.md, .cursorrules, …)
   redact [--env-file F]    copy stdin to stdout with secrets redacted
   pairing <list|approve|revoke|clear-pending>   DM pairing codes (hermes pairing help)
+  audit <query|verify|export>   the audit trail: query, check the hash chain, export to S3
   help [<command>]         this text, or a command's own help
   --version                print the version
 
 Configuration: $HERMES_HOME/config.yaml and $HERMES_HOME/.env (HERMES_HOME defaults to ~/.hermes),
 then environment variables. See README.md.`;
 
-const commandHelp: Record<string, string> = { up: upHelp, serve: serveHelp, health: healthHelp, config: configHelp };
+const commandHelp: Record<string, string> = {
+  audit: auditHelp,
+  up: upHelp,
+  serve: serveHelp,
+  health: healthHelp,
+  config: configHelp,
+};
 
 /** Entry point of the `hermes` command. Returns the exit code; never calls process.exit itself. */
 export async function main(
@@ -55,6 +63,8 @@ export async function main(
       return runRedact(rest, cli);
     case 'pairing':
       return runPairing(rest, cli);
+    case 'audit':
+      return runAudit(rest, cli);
     case '--version':
     case '-V':
     case 'version':
