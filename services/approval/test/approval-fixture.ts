@@ -94,9 +94,15 @@ export async function startReplica(infra: Infra, options: ReplicaOptions): Promi
   const clock = options.clock ?? testClock();
   const events = options.events ?? [];
   const audit: AuditSink = { emit: (e) => void events.push(e), flush: async () => {} };
-  const store = await openRedisTtlStore(infra.redisUrl, { keyPrefix: `${options.prefix}:` });
   const settings = approvalSettings(config);
-  const keys = loadGrantKeys(config, clock);
+  let keys: ReturnType<typeof loadGrantKeys>;
+  try {
+    keys = loadGrantKeys(config, clock);
+  } catch (e) {
+    rmSync(home, { recursive: true, force: true });
+    throw e;
+  }
+  const store = await openRedisTtlStore(infra.redisUrl, { keyPrefix: `${options.prefix}:` });
   const redactor = createRedactor({ knownSecrets: options.knownSecrets ?? [] });
   const core = new ApprovalCore({
     settings,
