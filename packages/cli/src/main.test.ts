@@ -124,7 +124,10 @@ test('check url applies the configured website blocklist (security.website_block
     );
     const r = await run(['check', 'url', '--no-dns', 'https://admin.internal.example/x'], { HERMES_HOME: home });
     assert.equal(r.code, 1);
-    assert.match(r.out, /Blocked by website policy: 'admin\.internal\.example' matched rule '\*\.internal\.example' from config/);
+    assert.match(
+      r.out,
+      /Blocked by website policy: 'admin\.internal\.example' matched rule '\*\.internal\.example' from config/,
+    );
     const open = await run(['check', 'url', '--no-dns', 'https://127.0.0.1/'], { HERMES_HOME: home });
     assert.equal(open.code, 1, 'loopback stays blocked');
   } finally {
