@@ -15,6 +15,7 @@ export const executorService: ServiceModule = {
       env: deps.env,
       clock: deps.clock,
       workerId,
+      logger: deps.logger,
     });
     const keys = trustedGrantKeys(deps.config);
     if (keys.size === 0) {
@@ -41,7 +42,15 @@ export const executorService: ServiceModule = {
   },
 };
 
-export { type BackendContext, createBackend, sandboxRoot } from './backends/create-backend.ts';
+export {
+  type BackendContext,
+  createBackend,
+  dockerClient,
+  dockerProfile,
+  sandboxRoot,
+} from './backends/create-backend.ts';
+export { CAP_ADD, containerSpec, HARDENED_TMPFS, PIDS_LIMIT } from './backends/docker/container-spec.ts';
+export { DockerBackend, type DockerBackendOptions } from './backends/docker/docker-backend.ts';
 export { LocalBackend, type LocalBackendOptions } from './backends/local/local-backend.ts';
 export {
   BackendConfigError,

@@ -1,8 +1,11 @@
 // Builds the backend a worker serves from `terminal.*` (the `--backend` flag sets terminal.backend).
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { HermesConfig, TerminalBackend } from '@hermes/config';
+import Docker from 'dockerode';
 import { BackendConfigError } from '../errors.ts';
 import type { ExecutionBackend } from '../ports/execution-backend.ts';
+import { DockerBackend } from './docker/docker-backend.ts';
 import { findExecutable } from './find-executable.ts';
 import { LocalBackend } from './local/local-backend.ts';
 
@@ -11,6 +14,26 @@ export interface BackendContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: () => number;
   readonly workerId: string;
+  readonly logger: { warn(o: object, m: string): void; info(o: object, m: string): void };
+  /** Fleet liveness of another worker (the docker orphan reaper spares live workers' containers). */
+  readonly isWorkerAlive?: (workerId: string) => Promise<boolean>;
+}
+
+/** Containers of one HERMES_HOME share a profile label; reapers never touch another profile's. */
+export function dockerProfile(config: HermesConfig): string {
+  return createHash('sha256').update(config.home).digest('hex').slice(0, 12);
+}
+
+/** The docker engine: `DOCKER_HOST` (unix:// or tcp://) from the worker's environment, else the default socket. */
+export function dockerClient(env: Readonly<Record<string, string | undefined>>): Docker {
+  const host = env.DOCKER_HOST;
+  if (host?.startsWith('tcp://')) {
+    const u = new URL(host);
+    return new Docker({ host: u.hostname, port: Number(u.port || 2375) });
+  }
+  return new Docker({
+    socketPath: host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock',
+  });
 }
 
 /** `$HERMES_HOME/sandboxes` (reference §6: sandbox dir = `~/.hermes/sandboxes/`). */
@@ -44,6 +67,27 @@ export async function createBackend(name: TerminalBackend, ctx: BackendContext):
         clock: ctx.clock,
       });
     }
+    case 'docker':
+      return DockerBackend.create({
+        docker: dockerClient(ctx.env),
+        settings: {
+          image: t.docker_image,
+          cpus: t.container_cpu,
+          memoryMb: t.container_memory,
+          diskMb: t.container_disk,
+          network: t.docker_network,
+          runtime: t.docker_runtime,
+          profile: dockerProfile(ctx.config),
+          workerId: ctx.workerId,
+          // Reference §6: only the names listed in docker_forward_env, values from the worker's env.
+          env: t.docker_forward_env.flatMap((n) => (ctx.env[n] === undefined ? [] : [`${n}=${ctx.env[n]}`])),
+        },
+        persistent: t.container_persistent,
+        sandboxDir: join(sandboxRoot(ctx.config), 'docker'),
+        ...(ctx.isWorkerAlive ? { isWorkerAlive: ctx.isWorkerAlive } : {}),
+        logger: ctx.logger,
+        clock: ctx.clock,
+      });
     default:
       throw new BackendConfigError(name, 'terminal.backend', 'this backend is not available in this build yet');
   }
