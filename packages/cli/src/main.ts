@@ -1,5 +1,7 @@
 import { HERMES_VERSION } from '@hermes/platform';
 import type { CliIo } from './cli-io.ts';
+import { allowlistHelp, runAllowlist } from './commands/allowlist.ts';
+import { approvalsHelp, runApprovals } from './commands/approvals.ts';
 import { auditHelp, runAudit } from './commands/audit.ts';
 import { runCheck } from './commands/check.ts';
 import { configHelp, runConfig } from './commands/config.ts';
@@ -25,6 +27,8 @@ Commands:
   redact [--env-file F]    copy stdin to stdout with secrets redacted
   pairing <list|approve|revoke|clear-pending>   DM pairing codes (hermes pairing help)
   audit <query|verify|export>   the audit trail: query, check the hash chain, export to S3
+  approvals <list|approve|deny|test>   pending command approvals; dry-run a command (hermes approvals help)
+  allowlist <list|remove>  the permanent command allowlist
   help [<command>]         this text, or a command's own help
   --version                print the version
 
@@ -32,6 +36,8 @@ Configuration: $HERMES_HOME/config.yaml and $HERMES_HOME/.env (HERMES_HOME defau
 then environment variables. See README.md.`;
 
 const commandHelp: Record<string, string> = {
+  allowlist: allowlistHelp,
+  approvals: approvalsHelp,
   audit: auditHelp,
   up: upHelp,
   serve: serveHelp,
@@ -59,6 +65,10 @@ export async function main(
       return runConfig(rest, cli);
     case 'check':
       return runCheck(rest, cli);
+    case 'approvals':
+      return runApprovals(rest, cli);
+    case 'allowlist':
+      return runAllowlist(rest, cli);
     case 'redact':
       return runRedact(rest, cli);
     case 'pairing':

@@ -52,6 +52,8 @@ export interface EvaluateInput {
   readonly profile: string;
   readonly hostAccess: boolean;
   readonly principal?: string;
+  /** Decide without side effects: no ask stored, no grant signed, no guardian call (`hermes approvals test`). */
+  readonly dryRun?: boolean;
 }
 
 export interface EvaluatorDeps {
@@ -125,6 +127,7 @@ export class Evaluator {
         approvalId: v.approvalId ?? '',
         hardline: v.hardline,
         ms: Math.round((performance.now() - t0) * 1000) / 1000,
+        dryRun: input.dryRun === true,
       },
     });
     return v;
@@ -154,6 +157,7 @@ export class Evaluator {
       message: red(message),
     });
     const allow = async (outcome: Outcome, message: string): Promise<Verdict> => {
+      if (input.dryRun) return { ...base, decision: 'allow', outcome, message };
       const g = await this.#d.grants.issue({ sessionId: input.sessionId, argvHash: hash, cwd: input.cwd, backend });
       this.#d.audit.emit({
         kind: 'approval.grant',
@@ -222,6 +226,19 @@ export class Evaluator {
     if (joined) return joined;
     let smartDenied = false;
     let note: string | undefined;
+    if (input.dryRun) {
+      const pending: Verdict = {
+        ...base,
+        decision: 'ask',
+        outcome: Outcome.pending,
+        message: askMessage(
+          description,
+          Math.round(settings.timeoutMs / 1000),
+          settings.mode === 'smart' ? 'In smart mode the guardian LLM is consulted first.' : undefined,
+        ),
+      };
+      return pending;
+    }
     if (settings.mode === 'smart') {
       const review = await this.#review(redactedCommand, description, signal);
       this.#d.audit.emit({

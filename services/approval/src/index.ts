@@ -64,5 +64,6 @@ export const approvalService: ServiceModule = {
 export { type AllowlistView, ApprovalCore, type ApprovalCoreDeps, DEFAULT_PROFILE } from './approval-core.ts';
 export type { AskRecord, Choice, Outcome, Verdict } from './domain/types.ts';
 export { type GrantKeyRing, loadGrantKeys, type PublishedKey } from './grant-issuer.ts';
+export { createLocalApprovalCore } from './local-core.ts';
 export { approvalRegistration, createApprovalHandlers } from './server.ts';
 export { type ApprovalSettings, approvalSettings } from './settings.ts';

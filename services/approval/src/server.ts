@@ -57,9 +57,10 @@ export function createApprovalHandlers(core: ApprovalCore): ServiceImpl<typeof a
             extraFindings: req.findings.map(findingFromProto),
             profile: profileOf(req.profile),
             hostAccess: req.hostAccess,
+            dryRun: req.dryRun,
             ...(req.principal?.userId ? { principal: req.principal.userId } : {}),
           },
-          { wait: req.wait, signal: ctx.signal },
+          { wait: req.wait && !req.dryRun, signal: ctx.signal },
         );
         return verdictToProto(v);
       }),

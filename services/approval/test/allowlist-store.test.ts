@@ -3,38 +3,47 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Database, migrate, openDatabase } from '@hermes/storage';
 import { createTestDatabase, startPostgres, type TestDatabase } from '@hermes/testing';
+import { MemoryAllowlistStore } from '../src/adapters/memory-allowlist-store.ts';
 import { PgAllowlistStore } from '../src/adapters/pg-allowlist-store.ts';
+import type { AllowlistStore } from '../src/ports/allowlist-store.ts';
 
 const migrations = new URL('../migrations', import.meta.url).pathname;
 
-const adapters: Record<string, () => Promise<{ db: Database; close(): Promise<void> }>> = {
+interface Handle {
+  readonly store: AllowlistStore;
+  close(): Promise<void>;
+}
+
+async function pgHandle(db: Database, close: () => Promise<void>): Promise<Handle> {
+  await migrate(db.sql, { schema: 'approval', migrations });
+  return { store: new PgAllowlistStore(db), close };
+}
+
+const adapters: Record<string, () => Promise<Handle>> = {
   postgres: async () => {
     const pg = await startPostgres();
     const t: TestDatabase = await createTestDatabase(pg.url);
     const db = await openDatabase({ url: t.url });
-    return {
-      db,
-      close: async () => {
-        await db.close();
-        await t.drop();
-        await pg.stop();
-      },
-    };
+    return pgHandle(db, async () => {
+      await db.close();
+      await t.drop();
+      await pg.stop();
+    });
   },
   pglite: async () => {
     const db = await openDatabase();
-    return { db, close: () => db.close() };
+    return pgHandle(db, () => db.close());
   },
+  memory: async () => ({ store: new MemoryAllowlistStore(), close: async () => {} }),
 };
 
 for (const [name, open] of Object.entries(adapters)) {
   describe(`AllowlistStore contract: ${name}`, () => {
-    let h: { db: Database; close(): Promise<void> };
-    let store: PgAllowlistStore;
+    let h: Handle;
+    let store: AllowlistStore;
     before(async () => {
       h = await open();
-      await migrate(h.db.sql, { schema: 'approval', migrations });
-      store = new PgAllowlistStore(h.db);
+      store = h.store;
     });
     after(() => h.close());
 

@@ -76,6 +76,14 @@ export declare type EvaluateRequest = Message<"hermes.approval.v1.EvaluateReques
    * @generated from field: bool wait = 10;
    */
   wait: boolean;
+
+  /**
+   * Decide without side effects (`hermes approvals test`): no ask is created, no grant signed, the
+   * guardian LLM is not called.
+   *
+   * @generated from field: bool dry_run = 11;
+   */
+  dryRun: boolean;
 };
 
 /**
