@@ -203,8 +203,8 @@ export class DockerBackend implements ExecutionBackend {
       raw.end();
     }
     let killed = false;
+    let done = false;
     const exit = new Promise<ExitStatus>((resolve) => {
-      let done = false;
       const finish = async () => {
         if (done) return;
         done = true;
@@ -231,7 +231,8 @@ export class DockerBackend implements ExecutionBackend {
       stderr,
       exit,
       kill: async () => {
-        if (killed) return;
+        // A finished exec needs no kill (and no extra round trip to the engine).
+        if (killed || done) return;
         killed = true;
         // The engine runs here: the exec's host pid and its descendants are visible in /proc.
         const info = await exec.inspect().catch(() => undefined);

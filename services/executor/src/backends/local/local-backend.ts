@@ -135,8 +135,10 @@ export class LocalBackend implements ExecutionBackend {
       child.stdin.end(Buffer.from(spec.stdin));
     }
     let killed = false;
+    let exited = false;
     const exit = new Promise<ExitStatus>((resolve) => {
       child.once('exit', (code, signal) => {
+        exited = true;
         // Background jobs must not outlive their run: give output a moment to drain, then kill the
         // rest of the group, which closes the pipes they held (unread output stays in the pipe).
         setTimeout(() => killGroup(pid), DRAIN_GRACE_MS).unref();
@@ -148,7 +150,8 @@ export class LocalBackend implements ExecutionBackend {
       stderr: child.stderr ?? Readable.from([]),
       exit,
       kill: async () => {
-        if (killed) return;
+        // After a normal exit the drain timer above kills leftovers; walking /proc is for live trees.
+        if (killed || exited) return;
         killed = true;
         await killProcessTree(pid);
       },
