@@ -99,9 +99,9 @@ await using dir = await tempDir('bench');
     await coldWorker.endSession(`cold${k}`);
   }
   await exec('hot');
-  const id = (
-    worker.sessions().find((s) => s.session.sessionId === 'hot')?.session as unknown as { containerId: string }
-  ).containerId;
+  const hot = worker.sessions().find((s) => s.session.sessionId === 'hot');
+  if (!hot) throw new Error('session hot is not held');
+  const id = (hot.session as unknown as { containerId: string }).containerId;
   const pre = await Promise.all(
     Array.from({ length: 30 }, () => grants.issue({ sessionId: 'hot', argv, backend: 'docker' })),
   );
