@@ -81,12 +81,20 @@ export function runHermes(
   });
 }
 
-/** A temporary HERMES_HOME whose config.yaml gives every service free loopback ports. */
-export async function tempHome(extraYaml = ''): Promise<{ home: string; env: NodeJS.ProcessEnv } & AsyncDisposable> {
+/**
+ * A temporary HERMES_HOME whose config.yaml lets every service take any free loopback port (port 0;
+ * the CLI finds them through `$HERMES_HOME/run/<service>.json`). `fixedPorts` picks ports in advance
+ * instead, for tests about a port being taken.
+ */
+export async function tempHome(
+  extraYaml = '',
+  options: { fixedPorts?: boolean } = {},
+): Promise<{ home: string; env: NodeJS.ProcessEnv } & AsyncDisposable> {
   const home = await mkdtemp(join(tmpdir(), 'hermes-home-'));
   const lines = ['services:'];
   for (const name of SERVICE_NAMES) {
-    lines.push(`  ${name}:`, `    grpc: { port: ${await freePort()} }`, `    metrics: { port: ${await freePort()} }`);
+    const [g, m] = options.fixedPorts ? [await freePort(), await freePort()] : [0, 0];
+    lines.push(`  ${name}:`, `    grpc: { port: ${g} }`, `    metrics: { port: ${m} }`);
   }
   await writeFile(join(home, 'config.yaml'), `${lines.join('\n')}\n${extraYaml}`, { mode: 0o600 });
   const env: NodeJS.ProcessEnv = {

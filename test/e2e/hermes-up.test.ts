@@ -51,7 +51,7 @@ test('hermes up: seven services SERVING, health agrees, Ctrl-C stops cleanly', a
 });
 
 test('hermes up refuses to start on a taken port with a clear message and exit 1', async () => {
-  await using home = await tempHome();
+  await using home = await tempHome('', { fixedPorts: true });
   await using first = spawnHermes(['up'], home.env);
   await first.waitFor(/Press Ctrl-C to stop/, 20_000);
   const second = await runHermes(['up'], home.env);

@@ -6,6 +6,7 @@ export {
   inProcessAuditSink,
   natsAuditSink,
 } from './audit-sink.ts';
+export { readEndpoints, removeEndpoints, type ServiceEndpoints, writeEndpoints } from './endpoints-file.ts';
 export { migrateAndRegister } from './instance-record.ts';
 export { arrivesWith } from './later-issue.ts';
 export { SharedResources } from './resources.ts';

@@ -4,6 +4,7 @@ import { ConfigError, formatConfigError, type LoadedConfig, loadConfig, secretVa
 import { createLogger, initTelemetry } from '@hermes/observability';
 import { createRedactor } from '@hermes/security';
 import { pino } from 'pino';
+import { removeEndpoints, writeEndpoints } from './endpoints-file.ts';
 import type { ServiceModule } from './service-module.ts';
 import { type RunningPlatform, startPlatform } from './start-platform.ts';
 import { HERMES_VERSION } from './version.ts';
@@ -71,6 +72,14 @@ export async function runPlatformProcess(options: RunPlatformOptions): Promise<n
     await telemetry.shutdown(1_000);
     return 1;
   }
+  for (const s of platform.services) {
+    writeEndpoints(config.home, {
+      service: s.name,
+      pid: process.pid,
+      grpc: s.grpc.address,
+      metrics: s.metrics ? `${s.metrics.host}:${s.metrics.port}` : undefined,
+    });
+  }
   if (options.mode === 'up') io.stdout.write(banner(platform, config, dataDir));
   options.onReady?.(platform, config);
 
@@ -88,6 +97,7 @@ export async function runPlatformProcess(options: RunPlatformOptions): Promise<n
   const grace = config.runtime.shutdown_grace_ms;
   const clean = (async () => {
     await platform.stop(grace);
+    for (const s of platform.services) removeEndpoints(config.home, s.name, process.pid);
     await telemetry.shutdown(1_000);
     return 0;
   })();

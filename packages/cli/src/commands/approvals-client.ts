@@ -4,6 +4,7 @@ import { formatConfigError, type HermesConfig, loadConfig } from '@hermes/config
 import { approvalv1 } from '@hermes/proto';
 import { type Client, createClient, GrpcTransport, RpcError } from '@hermes/rpc';
 import type { CliIo } from '../cli-io.ts';
+import { serviceTarget } from '../service-target.ts';
 
 export type ApprovalClient = Client<typeof approvalv1.ApprovalService>;
 
@@ -58,8 +59,7 @@ export async function withApprovalClient(
   fn: (client: ApprovalClient, timeoutMs: number) => Promise<number>,
   timeoutMs = 5_000,
 ): Promise<number> {
-  const { host, port } = config.services.approval.grpc;
-  const target = `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const target = serviceTarget(config, 'approval');
   const transport = new GrpcTransport(target);
   try {
     return await fn(createClient(approvalv1.ApprovalService, transport, { caller: 'hermes-cli' }), timeoutMs);

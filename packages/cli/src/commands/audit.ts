@@ -2,6 +2,7 @@ import { formatConfigError, type HermesConfig, loadConfig } from '@hermes/config
 import { auditv1 } from '@hermes/proto';
 import { type Client, createClient, GrpcTransport, RpcError } from '@hermes/rpc';
 import { type CliIo, Exit } from '../cli-io.ts';
+import { serviceTarget } from '../service-target.ts';
 
 export const auditHelp = `Usage: hermes audit <subcommand> [options]
 
@@ -90,8 +91,7 @@ function parse(argv: readonly string[]): Parsed {
 }
 
 function target(config: HermesConfig): string {
-  const { host, port } = config.services.audit.grpc;
-  return `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  return serviceTarget(config, 'audit');
 }
 
 function flatten(r: auditv1.AuditRecord) {

@@ -2,6 +2,7 @@ import { formatConfigError, loadConfig, SERVICE_NAMES } from '@hermes/config';
 import { healthv1 } from '@hermes/proto';
 import { createClient, GrpcTransport, RpcError } from '@hermes/rpc';
 import type { CliIo } from '../cli-io.ts';
+import { serviceTarget } from '../service-target.ts';
 
 export const healthHelp = `Usage: hermes health [--json] [--timeout <ms>]
 
@@ -31,8 +32,7 @@ export async function runHealth(argv: readonly string[], io: CliIo): Promise<num
   }
   const results = await Promise.all(
     SERVICE_NAMES.map(async (name) => {
-      const { host, port } = config.services[name].grpc;
-      const target = `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+      const target = serviceTarget(config, name);
       const transport = new GrpcTransport(target);
       try {
         const client = createClient(healthv1.Health, transport, { route: 'grpc.health.v1' });

@@ -2,6 +2,7 @@ import { formatConfigError, type HermesConfig, loadConfig } from '@hermes/config
 import { authzv1, commonv1 } from '@hermes/proto';
 import { type Client, createClient, GrpcTransport, RpcError } from '@hermes/rpc';
 import { type CliIo, Exit } from '../cli-io.ts';
+import { serviceTarget } from '../service-target.ts';
 
 export const pairingHelp = `Usage: hermes pairing <subcommand> [options]
 
@@ -44,8 +45,7 @@ function iso(ms: number | undefined): string {
 }
 
 function target(config: HermesConfig): string {
-  const { host, port } = config.services.authz.grpc;
-  return `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  return serviceTarget(config, 'authz');
 }
 
 interface Parsed {
