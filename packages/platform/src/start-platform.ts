@@ -1,6 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { type HermesConfig, secretValues } from '@hermes/config';
 import type { Logger } from '@hermes/observability';
-import { type BusConnection, connectBus, InProcessBus, NatsTransport } from '@hermes/rpc';
+import { type BusConnection, connectBus, InProcessBus, NatsTransport, type Transport } from '@hermes/rpc';
 import { createRedactor, type Redactor } from '@hermes/security';
 import { InProcessAuditBus } from './audit-sink.ts';
 import { SharedResources } from './resources.ts';
@@ -23,6 +24,8 @@ export interface StartPlatformOptions {
 
 export interface RunningPlatform {
   readonly bus: 'in-process' | 'nats';
+  /** For calling the platform's services from this process (the in-process bus, or NATS). */
+  readonly transport: Transport;
   readonly services: readonly RunningService[];
   readonly resources: SharedResources;
   /** The platform redactor every service got (known secret values from config and .env). */
@@ -38,7 +41,8 @@ export interface RunningPlatform {
  * bus is NATS when `NATS_URL` is configured, otherwise the in-process bus; the same handlers run either way.
  */
 export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
-  const { config, logger } = options;
+  const { logger } = options;
+  const config = withEmbeddedGrantKey(options.config, logger);
   const resources = new SharedResources(config, {
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
@@ -88,6 +92,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
   let stopping: Promise<void> | undefined;
   return {
     bus: binding.kind,
+    transport: binding.kind === 'in-process' ? binding.bus : binding.transport,
     services: started,
     resources,
     redactor,
@@ -97,4 +102,23 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       return stopping;
     },
   };
+}
+
+/**
+ * Embedded mode (no NATS, one process) with no grant key configured: one ephemeral Ed25519 key for
+ * this process, so approval signs with it and the executor trusts exactly it. Distributed mode never
+ * gets one: a key fetched over the bus could come from an impostor, so there the keys must be
+ * configured (`approvals.grants.signing_key` on approval, `public_keys` on executors) and, until
+ * they are, executors refuse every run.
+ */
+function withEmbeddedGrantKey(config: HermesConfig, logger: Logger): HermesConfig {
+  const g = config.approvals.grants;
+  if (config.runtime.nats_url || g.signing_key !== undefined) return config;
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  logger.info({ keyId: g.key_id ?? 'default' }, 'embedded mode: ephemeral grant signing key for this process');
+  return Object.freeze({
+    ...config,
+    approvals: Object.freeze({ ...config.approvals, grants: Object.freeze({ ...g, signing_key: pem }) }),
+  });
 }
