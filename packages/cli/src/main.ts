@@ -6,7 +6,7 @@ import { auditHelp, runAudit } from './commands/audit.ts';
 import { runCheck } from './commands/check.ts';
 import { configHelp, runConfig } from './commands/config.ts';
 import { healthHelp, runHealth } from './commands/health.ts';
-import { runPairing } from './commands/pairing.ts';
+import { pairingHelp, runPairing } from './commands/pairing.ts';
 import { runRedact } from './commands/redact.ts';
 import { runServe, serveHelp } from './commands/serve.ts';
 import { runUp, upHelp } from './commands/up.ts';
@@ -43,6 +43,7 @@ const commandHelp: Record<string, string> = {
   serve: serveHelp,
   health: healthHelp,
   config: configHelp,
+  pairing: pairingHelp,
 };
 
 /** Entry point of the `hermes` command. Returns the exit code; never calls process.exit itself. */
