@@ -1,10 +1,12 @@
 import { HERMES_VERSION } from '@hermes/platform';
 import type { CliIo } from './cli-io.ts';
 import { allowlistHelp, runAllowlist } from './commands/allowlist.ts';
+import { apikeyHelp, runApikey } from './commands/apikey.ts';
 import { approvalsHelp, runApprovals } from './commands/approvals.ts';
 import { auditHelp, runAudit } from './commands/audit.ts';
 import { runCheck } from './commands/check.ts';
 import { configHelp, runConfig } from './commands/config.ts';
+import { execHelp, runExec } from './commands/exec.ts';
 import { healthHelp, runHealth } from './commands/health.ts';
 import { pairingHelp, runPairing } from './commands/pairing.ts';
 import { runRedact } from './commands/redact.ts';
@@ -26,10 +28,13 @@ Commands:
   check context <FILE>     prompt-injection scan of a context file (AGENTS.md, .cursorrules, …)
   redact [--env-file F]    copy stdin to stdout with secrets redacted
   pairing <list|approve|revoke|clear-pending>   DM pairing codes (hermes pairing help)
+  exec -- <cmd>            run a command through the whole pipeline of the running platform
+  apikey <create|list|revoke>   Agent API keys (shown once, stored hashed)
   audit <query|verify|export>   the audit trail: query, check the hash chain, export to S3
   approvals <list|approve|deny|test>   pending command approvals; dry-run a command (hermes approvals help)
   allowlist <list|remove>  the permanent command allowlist
   help [<command>]         this text, or a command's own help
+  --yolo exec -- <cmd>     approvals off for that session (hardline still refuses)
   --version                print the version
 
 Configuration: $HERMES_HOME/config.yaml and $HERMES_HOME/.env (HERMES_HOME defaults to ~/.hermes),
@@ -37,6 +42,8 @@ then environment variables. See README.md.`;
 
 const commandHelp: Record<string, string> = {
   allowlist: allowlistHelp,
+  apikey: apikeyHelp,
+  exec: execHelp,
   approvals: approvalsHelp,
   audit: auditHelp,
   up: upHelp,
@@ -54,7 +61,13 @@ export async function main(
   signals: NodeJS.EventEmitter = process,
 ): Promise<number> {
   const cli: CliIo = { env, ...io };
-  const [command, ...rest] = argv;
+  // `hermes --yolo exec …`: the global flag only means something to exec (issue #8 item 3).
+  const yolo = argv[0] === '--yolo';
+  const [command, ...rest] = yolo ? argv.slice(1) : argv;
+  if (yolo && command !== 'exec') {
+    cli.stderr.write('hermes: --yolo applies to exec only (hermes --yolo exec -- <cmd>)\n');
+    return 64;
+  }
   switch (command) {
     case 'up':
       return runUp(rest, cli, signals);
@@ -76,6 +89,10 @@ export async function main(
       return runPairing(rest, cli);
     case 'audit':
       return runAudit(rest, cli);
+    case 'exec':
+      return runExec(rest, cli, { yolo });
+    case 'apikey':
+      return runApikey(rest, cli);
     case '--version':
     case '-V':
     case 'version':

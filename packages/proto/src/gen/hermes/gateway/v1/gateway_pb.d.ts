@@ -5,6 +5,7 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 import type { Backend, Finding } from "../../common/v1/common_pb.js";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file hermes/gateway/v1/gateway.proto.
@@ -16,6 +17,9 @@ export declare const file_hermes_gateway_v1_gateway: GenFile;
  */
 export declare type RunCommandRequest = Message<"hermes.gateway.v1.RunCommandRequest"> & {
   /**
+   * Approval state (session grants, yolo) and the executor workspace are per session. Empty: one
+   * session per API key (`api-<key id>`).
+   *
    * @generated from field: string session_id = 1;
    */
   sessionId: string;
@@ -26,6 +30,8 @@ export declare type RunCommandRequest = Message<"hermes.gateway.v1.RunCommandReq
   command: string;
 
   /**
+   * Unspecified: terminal.backend.
+   *
    * @generated from field: hermes.common.v1.Backend backend = 3;
    */
   backend: Backend;
@@ -36,11 +42,19 @@ export declare type RunCommandRequest = Message<"hermes.gateway.v1.RunCommandReq
   cwd: string;
 
   /**
-   * No human will answer an ask: approvals.unattended_mode applies.
+   * No human will answer an ask: approvals.unattended_mode applies instead of a wait. Keys created
+   * with --unattended are always unattended.
    *
    * @generated from field: bool unattended = 5;
    */
   unattended: boolean;
+
+  /**
+   * Per-run limit in seconds (executor default 180 s when 0).
+   *
+   * @generated from field: uint32 timeout_seconds = 6;
+   */
+  timeoutSeconds: number;
 };
 
 /**
@@ -50,6 +64,8 @@ export declare type RunCommandRequest = Message<"hermes.gateway.v1.RunCommandReq
 export declare const RunCommandRequestSchema: GenMessage<RunCommandRequest>;
 
 /**
+ * Streamed when the command needs a human: answer with ResolveApproval before `deadline`.
+ *
  * @generated from message hermes.gateway.v1.ApprovalNeeded
  */
 export declare type ApprovalNeeded = Message<"hermes.gateway.v1.ApprovalNeeded"> & {
@@ -62,6 +78,30 @@ export declare type ApprovalNeeded = Message<"hermes.gateway.v1.ApprovalNeeded">
    * @generated from field: repeated hermes.common.v1.Finding findings = 2;
    */
   findings: Finding[];
+
+  /**
+   * The command as shown to humans: secrets redacted.
+   *
+   * @generated from field: string command = 3;
+   */
+  command: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp deadline = 4;
+   */
+  deadline?: Timestamp | undefined;
+
+  /**
+   * What the approver may answer: "once", "session", "always", "deny".
+   *
+   * @generated from field: repeated string choices = 5;
+   */
+  choices: string[];
+
+  /**
+   * @generated from field: string description = 6;
+   */
+  description: string;
 };
 
 /**
@@ -69,6 +109,37 @@ export declare type ApprovalNeeded = Message<"hermes.gateway.v1.ApprovalNeeded">
  * Use `create(ApprovalNeededSchema)` to create a new message.
  */
 export declare const ApprovalNeededSchema: GenMessage<ApprovalNeeded>;
+
+/**
+ * The end of a run that never started, and why.
+ *
+ * @generated from message hermes.gateway.v1.Denied
+ */
+export declare type Denied = Message<"hermes.gateway.v1.Denied"> & {
+  /**
+   * "unauthorized", "hardline", "blocked", "denied", "timeout", "unattended", "smart_denied",
+   * "cancelled", "invalid".
+   *
+   * @generated from field: string reason = 1;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: string message = 2;
+   */
+  message: string;
+
+  /**
+   * @generated from field: repeated hermes.common.v1.Finding findings = 3;
+   */
+  findings: Finding[];
+};
+
+/**
+ * Describes the message hermes.gateway.v1.Denied.
+ * Use `create(DeniedSchema)` to create a new message.
+ */
+export declare const DeniedSchema: GenMessage<Denied>;
 
 /**
  * @generated from message hermes.gateway.v1.RunCommandResponse
@@ -79,6 +150,8 @@ export declare type RunCommandResponse = Message<"hermes.gateway.v1.RunCommandRe
    */
   event: {
     /**
+     * First event of every stream: the id for GetRun / CancelRun.
+     *
      * @generated from field: string run_id = 1;
      */
     value: string;
@@ -91,6 +164,8 @@ export declare type RunCommandResponse = Message<"hermes.gateway.v1.RunCommandRe
     case: "approval";
   } | {
     /**
+     * Redacted output, as the executor streams it.
+     *
      * @generated from field: bytes stdout = 3;
      */
     value: Uint8Array;
@@ -103,16 +178,28 @@ export declare type RunCommandResponse = Message<"hermes.gateway.v1.RunCommandRe
     case: "stderr";
   } | {
     /**
+     * Last event of a run that ran.
+     *
      * @generated from field: int32 exit_code = 5;
      */
     value: number;
     case: "exitCode";
   } | {
     /**
-     * @generated from field: string denied = 6;
+     * Last event of a run that did not run.
+     *
+     * @generated from field: hermes.gateway.v1.Denied denied = 7;
      */
-    value: string;
+    value: Denied;
     case: "denied";
+  } | {
+    /**
+     * Findings of a command that was allowed (shown to a person before output starts).
+     *
+     * @generated from field: hermes.gateway.v1.Findings findings = 8;
+     */
+    value: Findings;
+    case: "findings";
   } | { case: undefined; value?: undefined };
 };
 
@@ -121,6 +208,22 @@ export declare type RunCommandResponse = Message<"hermes.gateway.v1.RunCommandRe
  * Use `create(RunCommandResponseSchema)` to create a new message.
  */
 export declare const RunCommandResponseSchema: GenMessage<RunCommandResponse>;
+
+/**
+ * @generated from message hermes.gateway.v1.Findings
+ */
+export declare type Findings = Message<"hermes.gateway.v1.Findings"> & {
+  /**
+   * @generated from field: repeated hermes.common.v1.Finding findings = 1;
+   */
+  findings: Finding[];
+};
+
+/**
+ * Describes the message hermes.gateway.v1.Findings.
+ * Use `create(FindingsSchema)` to create a new message.
+ */
+export declare const FindingsSchema: GenMessage<Findings>;
 
 /**
  * @generated from message hermes.gateway.v1.GetRunRequest
@@ -148,6 +251,8 @@ export declare type GetRunResponse = Message<"hermes.gateway.v1.GetRunResponse">
   runId: string;
 
   /**
+   * "authorizing", "scanning", "awaiting_approval", "running", "exited", "denied", "cancelled", "failed".
+   *
    * @generated from field: string state = 2;
    */
   state: string;
@@ -156,6 +261,45 @@ export declare type GetRunResponse = Message<"hermes.gateway.v1.GetRunResponse">
    * @generated from field: int32 exit_code = 3;
    */
   exitCode: number;
+
+  /**
+   * @generated from field: string session_id = 4;
+   */
+  sessionId: string;
+
+  /**
+   * The command, redacted.
+   *
+   * @generated from field: string command = 5;
+   */
+  command: string;
+
+  /**
+   * @generated from field: hermes.common.v1.Backend backend = 6;
+   */
+  backend: Backend;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 7;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp finished_at = 8;
+   */
+  finishedAt?: Timestamp | undefined;
+
+  /**
+   * While awaiting_approval: the ask to answer.
+   *
+   * @generated from field: string approval_request_id = 9;
+   */
+  approvalRequestId: string;
+
+  /**
+   * @generated from field: string denied_reason = 10;
+   */
+  deniedReason: string;
 };
 
 /**
@@ -206,6 +350,8 @@ export declare type ResolveApprovalRequest = Message<"hermes.gateway.v1.ResolveA
   requestId: string;
 
   /**
+   * "once", "session", "always" or "deny".
+   *
    * @generated from field: string choice = 2;
    */
   choice: string;
@@ -230,6 +376,11 @@ export declare type ResolveApprovalResponse = Message<"hermes.gateway.v1.Resolve
    * @generated from field: bool resolved = 1;
    */
   resolved: boolean;
+
+  /**
+   * @generated from field: string message = 2;
+   */
+  message: string;
 };
 
 /**
@@ -239,13 +390,353 @@ export declare type ResolveApprovalResponse = Message<"hermes.gateway.v1.Resolve
 export declare const ResolveApprovalResponseSchema: GenMessage<ResolveApprovalResponse>;
 
 /**
- * The Agent API for internal tools (also served as HTTP/JSON by the gateway).
- *
- * @generated from service hermes.gateway.v1.GatewayService
+ * @generated from message hermes.gateway.v1.ExecRequest
  */
-export declare const GatewayService: GenService<{
+export declare type ExecRequest = Message<"hermes.gateway.v1.ExecRequest"> & {
   /**
-   * @generated from rpc hermes.gateway.v1.GatewayService.RunCommand
+   * @generated from field: string session_id = 1;
+   */
+  sessionId: string;
+
+  /**
+   * @generated from field: string command = 2;
+   */
+  command: string;
+
+  /**
+   * @generated from field: hermes.common.v1.Backend backend = 3;
+   */
+  backend: Backend;
+
+  /**
+   * @generated from field: string cwd = 4;
+   */
+  cwd: string;
+
+  /**
+   * The OS user at the terminal (authz user id on platform CLI).
+   *
+   * @generated from field: string user = 5;
+   */
+  user: string;
+
+  /**
+   * `hermes --yolo exec`: approvals off for this session; the hardline floor still refuses.
+   *
+   * @generated from field: bool yolo = 6;
+   */
+  yolo: boolean;
+
+  /**
+   * @generated from field: uint32 timeout_seconds = 7;
+   */
+  timeoutSeconds: number;
+};
+
+/**
+ * Describes the message hermes.gateway.v1.ExecRequest.
+ * Use `create(ExecRequestSchema)` to create a new message.
+ */
+export declare const ExecRequestSchema: GenMessage<ExecRequest>;
+
+/**
+ * Exactly the events of RunCommandResponse.
+ *
+ * @generated from message hermes.gateway.v1.ExecResponse
+ */
+export declare type ExecResponse = Message<"hermes.gateway.v1.ExecResponse"> & {
+  /**
+   * @generated from oneof hermes.gateway.v1.ExecResponse.event
+   */
+  event: {
+    /**
+     * @generated from field: string run_id = 1;
+     */
+    value: string;
+    case: "runId";
+  } | {
+    /**
+     * @generated from field: hermes.gateway.v1.ApprovalNeeded approval = 2;
+     */
+    value: ApprovalNeeded;
+    case: "approval";
+  } | {
+    /**
+     * @generated from field: bytes stdout = 3;
+     */
+    value: Uint8Array;
+    case: "stdout";
+  } | {
+    /**
+     * @generated from field: bytes stderr = 4;
+     */
+    value: Uint8Array;
+    case: "stderr";
+  } | {
+    /**
+     * @generated from field: int32 exit_code = 5;
+     */
+    value: number;
+    case: "exitCode";
+  } | {
+    /**
+     * @generated from field: hermes.gateway.v1.Denied denied = 7;
+     */
+    value: Denied;
+    case: "denied";
+  } | {
+    /**
+     * @generated from field: hermes.gateway.v1.Findings findings = 8;
+     */
+    value: Findings;
+    case: "findings";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message hermes.gateway.v1.ExecResponse.
+ * Use `create(ExecResponseSchema)` to create a new message.
+ */
+export declare const ExecResponseSchema: GenMessage<ExecResponse>;
+
+/**
+ * @generated from message hermes.gateway.v1.AnswerAskRequest
+ */
+export declare type AnswerAskRequest = Message<"hermes.gateway.v1.AnswerAskRequest"> & {
+  /**
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * "once", "session", "always" or "deny".
+   *
+   * @generated from field: string choice = 2;
+   */
+  choice: string;
+
+  /**
+   * @generated from field: string user = 3;
+   */
+  user: string;
+};
+
+/**
+ * Describes the message hermes.gateway.v1.AnswerAskRequest.
+ * Use `create(AnswerAskRequestSchema)` to create a new message.
+ */
+export declare const AnswerAskRequestSchema: GenMessage<AnswerAskRequest>;
+
+/**
+ * @generated from message hermes.gateway.v1.AnswerAskResponse
+ */
+export declare type AnswerAskResponse = Message<"hermes.gateway.v1.AnswerAskResponse"> & {
+  /**
+   * @generated from field: bool resolved = 1;
+   */
+  resolved: boolean;
+
+  /**
+   * @generated from field: string message = 2;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message hermes.gateway.v1.AnswerAskResponse.
+ * Use `create(AnswerAskResponseSchema)` to create a new message.
+ */
+export declare const AnswerAskResponseSchema: GenMessage<AnswerAskResponse>;
+
+/**
+ * @generated from message hermes.gateway.v1.ApiKey
+ */
+export declare type ApiKey = Message<"hermes.gateway.v1.ApiKey"> & {
+  /**
+   * Public id, also the first part of the key (`hk_<id>_<secret>`).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The caller's user id for authz (GATEWAY_ALLOWED_USERS or pairing).
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * "run" (RunCommand, GetRun, CancelRun) and/or "approve" (ResolveApproval).
+   *
+   * @generated from field: repeated string scopes = 3;
+   */
+  scopes: string[];
+
+  /**
+   * Requests per minute (fixed window, shared by every gateway replica).
+   *
+   * @generated from field: uint32 rate_per_minute = 4;
+   */
+  ratePerMinute: number;
+
+  /**
+   * @generated from field: bool unattended = 5;
+   */
+  unattended: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 6;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp revoked_at = 7;
+   */
+  revokedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hermes.gateway.v1.ApiKey.
+ * Use `create(ApiKeySchema)` to create a new message.
+ */
+export declare const ApiKeySchema: GenMessage<ApiKey>;
+
+/**
+ * @generated from message hermes.gateway.v1.CreateApiKeyRequest
+ */
+export declare type CreateApiKeyRequest = Message<"hermes.gateway.v1.CreateApiKeyRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: repeated string scopes = 2;
+   */
+  scopes: string[];
+
+  /**
+   * 0: the default (600).
+   *
+   * @generated from field: uint32 rate_per_minute = 3;
+   */
+  ratePerMinute: number;
+
+  /**
+   * @generated from field: bool unattended = 4;
+   */
+  unattended: boolean;
+};
+
+/**
+ * Describes the message hermes.gateway.v1.CreateApiKeyRequest.
+ * Use `create(CreateApiKeyRequestSchema)` to create a new message.
+ */
+export declare const CreateApiKeyRequestSchema: GenMessage<CreateApiKeyRequest>;
+
+/**
+ * @generated from message hermes.gateway.v1.CreateApiKeyResponse
+ */
+export declare type CreateApiKeyResponse = Message<"hermes.gateway.v1.CreateApiKeyResponse"> & {
+  /**
+   * @generated from field: hermes.gateway.v1.ApiKey key = 1;
+   */
+  key?: ApiKey | undefined;
+
+  /**
+   * The secret key, shown this once.
+   *
+   * @generated from field: string secret = 2;
+   */
+  secret: string;
+};
+
+/**
+ * Describes the message hermes.gateway.v1.CreateApiKeyResponse.
+ * Use `create(CreateApiKeyResponseSchema)` to create a new message.
+ */
+export declare const CreateApiKeyResponseSchema: GenMessage<CreateApiKeyResponse>;
+
+/**
+ * @generated from message hermes.gateway.v1.ListApiKeysRequest
+ */
+export declare type ListApiKeysRequest = Message<"hermes.gateway.v1.ListApiKeysRequest"> & {
+  /**
+   * @generated from field: bool include_revoked = 1;
+   */
+  includeRevoked: boolean;
+};
+
+/**
+ * Describes the message hermes.gateway.v1.ListApiKeysRequest.
+ * Use `create(ListApiKeysRequestSchema)` to create a new message.
+ */
+export declare const ListApiKeysRequestSchema: GenMessage<ListApiKeysRequest>;
+
+/**
+ * @generated from message hermes.gateway.v1.ListApiKeysResponse
+ */
+export declare type ListApiKeysResponse = Message<"hermes.gateway.v1.ListApiKeysResponse"> & {
+  /**
+   * @generated from field: repeated hermes.gateway.v1.ApiKey keys = 1;
+   */
+  keys: ApiKey[];
+};
+
+/**
+ * Describes the message hermes.gateway.v1.ListApiKeysResponse.
+ * Use `create(ListApiKeysResponseSchema)` to create a new message.
+ */
+export declare const ListApiKeysResponseSchema: GenMessage<ListApiKeysResponse>;
+
+/**
+ * @generated from message hermes.gateway.v1.RevokeApiKeyRequest
+ */
+export declare type RevokeApiKeyRequest = Message<"hermes.gateway.v1.RevokeApiKeyRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message hermes.gateway.v1.RevokeApiKeyRequest.
+ * Use `create(RevokeApiKeyRequestSchema)` to create a new message.
+ */
+export declare const RevokeApiKeyRequestSchema: GenMessage<RevokeApiKeyRequest>;
+
+/**
+ * @generated from message hermes.gateway.v1.RevokeApiKeyResponse
+ */
+export declare type RevokeApiKeyResponse = Message<"hermes.gateway.v1.RevokeApiKeyResponse"> & {
+  /**
+   * @generated from field: bool revoked = 1;
+   */
+  revoked: boolean;
+};
+
+/**
+ * Describes the message hermes.gateway.v1.RevokeApiKeyResponse.
+ * Use `create(RevokeApiKeyResponseSchema)` to create a new message.
+ */
+export declare const RevokeApiKeyResponseSchema: GenMessage<RevokeApiKeyResponse>;
+
+/**
+ * The Agent API for internal tools. Served only on the gateway's authenticated listener
+ * (services.gateway.http.port): gRPC (h2c, API key in the `authorization: Bearer <key>` metadata)
+ * and the same operations as HTTP/JSON (agent-api.openapi.yaml beside this file). A call without a
+ * valid key is refused with UNAUTHENTICATED before any other work.
+ *
+ * @generated from service hermes.gateway.v1.AgentService
+ */
+export declare const AgentService: GenService<{
+  /**
+   * The whole pipeline for one command: authz.Check → input sanitization → scanner.ScanCommand →
+   * approval.Evaluate → (ask: an `approval` event, then wait; silence is deny) → executor.Run with
+   * the signed grant → redacted output. Ends with exactly one `exit_code` or `denied` event.
+   *
+   * @generated from rpc hermes.gateway.v1.AgentService.RunCommand
    */
   runCommand: {
     methodKind: "server_streaming";
@@ -253,7 +744,9 @@ export declare const GatewayService: GenService<{
     output: typeof RunCommandResponseSchema;
   },
   /**
-   * @generated from rpc hermes.gateway.v1.GatewayService.GetRun
+   * A run started by the same API key (or any run, for an operator).
+   *
+   * @generated from rpc hermes.gateway.v1.AgentService.GetRun
    */
   getRun: {
     methodKind: "unary";
@@ -261,7 +754,9 @@ export declare const GatewayService: GenService<{
     output: typeof GetRunResponseSchema;
   },
   /**
-   * @generated from rpc hermes.gateway.v1.GatewayService.CancelRun
+   * Kills a running command (its whole process tree) or ends a pending ask as deny.
+   *
+   * @generated from rpc hermes.gateway.v1.AgentService.CancelRun
    */
   cancelRun: {
     methodKind: "unary";
@@ -269,12 +764,71 @@ export declare const GatewayService: GenService<{
     output: typeof CancelRunResponseSchema;
   },
   /**
-   * @generated from rpc hermes.gateway.v1.GatewayService.ResolveApproval
+   * A human's answer to an `approval` event. Needs the `approve` scope.
+   *
+   * @generated from rpc hermes.gateway.v1.AgentService.ResolveApproval
    */
   resolveApproval: {
     methodKind: "unary";
     input: typeof ResolveApprovalRequestSchema;
     output: typeof ResolveApprovalResponseSchema;
+  },
+}>;
+
+/**
+ * The operator plane: served on services.gateway.grpc.port and the bus like every other service's
+ * admin RPCs (`hermes pairing`, `hermes audit`), never on the Agent API listener. Used by
+ * `hermes apikey` and by `hermes exec` (a person at the terminal of a running platform).
+ *
+ * @generated from service hermes.gateway.v1.GatewayService
+ */
+export declare const GatewayService: GenService<{
+  /**
+   * The pipeline for a person at a terminal (principal: platform CLI, the stated OS user).
+   * Same events as RunCommand. Closing the stream cancels the run (or ends the ask as deny).
+   *
+   * @generated from rpc hermes.gateway.v1.GatewayService.Exec
+   */
+  exec: {
+    methodKind: "server_streaming";
+    input: typeof ExecRequestSchema;
+    output: typeof ExecResponseSchema;
+  },
+  /**
+   * The terminal user's answer to an Exec `approval` event.
+   *
+   * @generated from rpc hermes.gateway.v1.GatewayService.AnswerAsk
+   */
+  answerAsk: {
+    methodKind: "unary";
+    input: typeof AnswerAskRequestSchema;
+    output: typeof AnswerAskResponseSchema;
+  },
+  /**
+   * Returns the key once; only its SHA-256 is stored.
+   *
+   * @generated from rpc hermes.gateway.v1.GatewayService.CreateApiKey
+   */
+  createApiKey: {
+    methodKind: "unary";
+    input: typeof CreateApiKeyRequestSchema;
+    output: typeof CreateApiKeyResponseSchema;
+  },
+  /**
+   * @generated from rpc hermes.gateway.v1.GatewayService.ListApiKeys
+   */
+  listApiKeys: {
+    methodKind: "unary";
+    input: typeof ListApiKeysRequestSchema;
+    output: typeof ListApiKeysResponseSchema;
+  },
+  /**
+   * @generated from rpc hermes.gateway.v1.GatewayService.RevokeApiKey
+   */
+  revokeApiKey: {
+    methodKind: "unary";
+    input: typeof RevokeApiKeyRequestSchema;
+    output: typeof RevokeApiKeyResponseSchema;
   },
 }>;
 

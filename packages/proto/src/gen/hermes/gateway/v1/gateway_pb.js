@@ -3,13 +3,14 @@
 /* eslint-disable */
 
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_hermes_common_v1_common } from "../../common/v1/common_pb.js";
 
 /**
  * Describes the file hermes/gateway/v1/gateway.proto.
  */
 export const file_hermes_gateway_v1_gateway = /*@__PURE__*/
-  fileDesc("Ch9oZXJtZXMvZ2F0ZXdheS92MS9nYXRld2F5LnByb3RvEhFoZXJtZXMuZ2F0ZXdheS52MSKFAQoRUnVuQ29tbWFuZFJlcXVlc3QSEgoKc2Vzc2lvbl9pZBgBIAEoCRIPCgdjb21tYW5kGAIgASgJEioKB2JhY2tlbmQYAyABKA4yGS5oZXJtZXMuY29tbW9uLnYxLkJhY2tlbmQSCwoDY3dkGAQgASgJEhIKCnVuYXR0ZW5kZWQYBSABKAgiUQoOQXBwcm92YWxOZWVkZWQSEgoKcmVxdWVzdF9pZBgBIAEoCRIrCghmaW5kaW5ncxgCIAMoCzIZLmhlcm1lcy5jb21tb24udjEuRmluZGluZyKxAQoSUnVuQ29tbWFuZFJlc3BvbnNlEhAKBnJ1bl9pZBgBIAEoCUgAEjUKCGFwcHJvdmFsGAIgASgLMiEuaGVybWVzLmdhdGV3YXkudjEuQXBwcm92YWxOZWVkZWRIABIQCgZzdGRvdXQYAyABKAxIABIQCgZzdGRlcnIYBCABKAxIABITCglleGl0X2NvZGUYBSABKAVIABIQCgZkZW5pZWQYBiABKAlIAEIHCgVldmVudCIfCg1HZXRSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCSJCCg5HZXRSdW5SZXNwb25zZRIOCgZydW5faWQYASABKAkSDQoFc3RhdGUYAiABKAkSEQoJZXhpdF9jb2RlGAMgASgFIiIKEENhbmNlbFJ1blJlcXVlc3QSDgoGcnVuX2lkGAEgASgJIiYKEUNhbmNlbFJ1blJlc3BvbnNlEhEKCWNhbmNlbGxlZBgBIAEoCCJMChZSZXNvbHZlQXBwcm92YWxSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSDgoGY2hvaWNlGAIgASgJEg4KBnJlYXNvbhgDIAEoCSIrChdSZXNvbHZlQXBwcm92YWxSZXNwb25zZRIQCghyZXNvbHZlZBgBIAEoCDL+AgoOR2F0ZXdheVNlcnZpY2USWwoKUnVuQ29tbWFuZBIkLmhlcm1lcy5nYXRld2F5LnYxLlJ1bkNvbW1hbmRSZXF1ZXN0GiUuaGVybWVzLmdhdGV3YXkudjEuUnVuQ29tbWFuZFJlc3BvbnNlMAESTQoGR2V0UnVuEiAuaGVybWVzLmdhdGV3YXkudjEuR2V0UnVuUmVxdWVzdBohLmhlcm1lcy5nYXRld2F5LnYxLkdldFJ1blJlc3BvbnNlElYKCUNhbmNlbFJ1bhIjLmhlcm1lcy5nYXRld2F5LnYxLkNhbmNlbFJ1blJlcXVlc3QaJC5oZXJtZXMuZ2F0ZXdheS52MS5DYW5jZWxSdW5SZXNwb25zZRJoCg9SZXNvbHZlQXBwcm92YWwSKS5oZXJtZXMuZ2F0ZXdheS52MS5SZXNvbHZlQXBwcm92YWxSZXF1ZXN0GiouaGVybWVzLmdhdGV3YXkudjEuUmVzb2x2ZUFwcHJvdmFsUmVzcG9uc2ViBnByb3RvMw", [file_hermes_common_v1_common]);
+  fileDesc("Ch9oZXJtZXMvZ2F0ZXdheS92MS9nYXRld2F5LnByb3RvEhFoZXJtZXMuZ2F0ZXdheS52MSKeAQoRUnVuQ29tbWFuZFJlcXVlc3QSEgoKc2Vzc2lvbl9pZBgBIAEoCRIPCgdjb21tYW5kGAIgASgJEioKB2JhY2tlbmQYAyABKA4yGS5oZXJtZXMuY29tbW9uLnYxLkJhY2tlbmQSCwoDY3dkGAQgASgJEhIKCnVuYXR0ZW5kZWQYBSABKAgSFwoPdGltZW91dF9zZWNvbmRzGAYgASgNIrYBCg5BcHByb3ZhbE5lZWRlZBISCgpyZXF1ZXN0X2lkGAEgASgJEisKCGZpbmRpbmdzGAIgAygLMhkuaGVybWVzLmNvbW1vbi52MS5GaW5kaW5nEg8KB2NvbW1hbmQYAyABKAkSLAoIZGVhZGxpbmUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2Nob2ljZXMYBSADKAkSEwoLZGVzY3JpcHRpb24YBiABKAkiVgoGRGVuaWVkEg4KBnJlYXNvbhgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEisKCGZpbmRpbmdzGAMgAygLMhkuaGVybWVzLmNvbW1vbi52MS5GaW5kaW5nIoMCChJSdW5Db21tYW5kUmVzcG9uc2USEAoGcnVuX2lkGAEgASgJSAASNQoIYXBwcm92YWwYAiABKAsyIS5oZXJtZXMuZ2F0ZXdheS52MS5BcHByb3ZhbE5lZWRlZEgAEhAKBnN0ZG91dBgDIAEoDEgAEhAKBnN0ZGVychgEIAEoDEgAEhMKCWV4aXRfY29kZRgFIAEoBUgAEisKBmRlbmllZBgHIAEoCzIZLmhlcm1lcy5nYXRld2F5LnYxLkRlbmllZEgAEi8KCGZpbmRpbmdzGAggASgLMhsuaGVybWVzLmdhdGV3YXkudjEuRmluZGluZ3NIAEIHCgVldmVudEoECAYQByI3CghGaW5kaW5ncxIrCghmaW5kaW5ncxgBIAMoCzIZLmhlcm1lcy5jb21tb24udjEuRmluZGluZyIfCg1HZXRSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCSKoAgoOR2V0UnVuUmVzcG9uc2USDgoGcnVuX2lkGAEgASgJEg0KBXN0YXRlGAIgASgJEhEKCWV4aXRfY29kZRgDIAEoBRISCgpzZXNzaW9uX2lkGAQgASgJEg8KB2NvbW1hbmQYBSABKAkSKgoHYmFja2VuZBgGIAEoDjIZLmhlcm1lcy5jb21tb24udjEuQmFja2VuZBIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGwoTYXBwcm92YWxfcmVxdWVzdF9pZBgJIAEoCRIVCg1kZW5pZWRfcmVhc29uGAogASgJIiIKEENhbmNlbFJ1blJlcXVlc3QSDgoGcnVuX2lkGAEgASgJIiYKEUNhbmNlbFJ1blJlc3BvbnNlEhEKCWNhbmNlbGxlZBgBIAEoCCJMChZSZXNvbHZlQXBwcm92YWxSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSDgoGY2hvaWNlGAIgASgJEg4KBnJlYXNvbhgDIAEoCSI8ChdSZXNvbHZlQXBwcm92YWxSZXNwb25zZRIQCghyZXNvbHZlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJIqABCgtFeGVjUmVxdWVzdBISCgpzZXNzaW9uX2lkGAEgASgJEg8KB2NvbW1hbmQYAiABKAkSKgoHYmFja2VuZBgDIAEoDjIZLmhlcm1lcy5jb21tb24udjEuQmFja2VuZBILCgNjd2QYBCABKAkSDAoEdXNlchgFIAEoCRIMCgR5b2xvGAYgASgIEhcKD3RpbWVvdXRfc2Vjb25kcxgHIAEoDSL9AQoMRXhlY1Jlc3BvbnNlEhAKBnJ1bl9pZBgBIAEoCUgAEjUKCGFwcHJvdmFsGAIgASgLMiEuaGVybWVzLmdhdGV3YXkudjEuQXBwcm92YWxOZWVkZWRIABIQCgZzdGRvdXQYAyABKAxIABIQCgZzdGRlcnIYBCABKAxIABITCglleGl0X2NvZGUYBSABKAVIABIrCgZkZW5pZWQYByABKAsyGS5oZXJtZXMuZ2F0ZXdheS52MS5EZW5pZWRIABIvCghmaW5kaW5ncxgIIAEoCzIbLmhlcm1lcy5nYXRld2F5LnYxLkZpbmRpbmdzSABCBwoFZXZlbnRKBAgGEAciRAoQQW5zd2VyQXNrUmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJEg4KBmNob2ljZRgCIAEoCRIMCgR1c2VyGAMgASgJIjYKEUFuc3dlckFza1Jlc3BvbnNlEhAKCHJlc29sdmVkGAEgASgIEg8KB21lc3NhZ2UYAiABKAkivwEKBkFwaUtleRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBnNjb3BlcxgDIAMoCRIXCg9yYXRlX3Blcl9taW51dGUYBCABKA0SEgoKdW5hdHRlbmRlZBgFIAEoCBIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpyZXZva2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJgChNDcmVhdGVBcGlLZXlSZXF1ZXN0EgwKBG5hbWUYASABKAkSDgoGc2NvcGVzGAIgAygJEhcKD3JhdGVfcGVyX21pbnV0ZRgDIAEoDRISCgp1bmF0dGVuZGVkGAQgASgIIk4KFENyZWF0ZUFwaUtleVJlc3BvbnNlEiYKA2tleRgBIAEoCzIZLmhlcm1lcy5nYXRld2F5LnYxLkFwaUtleRIOCgZzZWNyZXQYAiABKAkiLQoSTGlzdEFwaUtleXNSZXF1ZXN0EhcKD2luY2x1ZGVfcmV2b2tlZBgBIAEoCCI+ChNMaXN0QXBpS2V5c1Jlc3BvbnNlEicKBGtleXMYASADKAsyGS5oZXJtZXMuZ2F0ZXdheS52MS5BcGlLZXkiIQoTUmV2b2tlQXBpS2V5UmVxdWVzdBIKCgJpZBgBIAEoCSInChRSZXZva2VBcGlLZXlSZXNwb25zZRIPCgdyZXZva2VkGAEgASgIMvwCCgxBZ2VudFNlcnZpY2USWwoKUnVuQ29tbWFuZBIkLmhlcm1lcy5nYXRld2F5LnYxLlJ1bkNvbW1hbmRSZXF1ZXN0GiUuaGVybWVzLmdhdGV3YXkudjEuUnVuQ29tbWFuZFJlc3BvbnNlMAESTQoGR2V0UnVuEiAuaGVybWVzLmdhdGV3YXkudjEuR2V0UnVuUmVxdWVzdBohLmhlcm1lcy5nYXRld2F5LnYxLkdldFJ1blJlc3BvbnNlElYKCUNhbmNlbFJ1bhIjLmhlcm1lcy5nYXRld2F5LnYxLkNhbmNlbFJ1blJlcXVlc3QaJC5oZXJtZXMuZ2F0ZXdheS52MS5DYW5jZWxSdW5SZXNwb25zZRJoCg9SZXNvbHZlQXBwcm92YWwSKS5oZXJtZXMuZ2F0ZXdheS52MS5SZXNvbHZlQXBwcm92YWxSZXF1ZXN0GiouaGVybWVzLmdhdGV3YXkudjEuUmVzb2x2ZUFwcHJvdmFsUmVzcG9uc2Uy0wMKDkdhdGV3YXlTZXJ2aWNlEkkKBEV4ZWMSHi5oZXJtZXMuZ2F0ZXdheS52MS5FeGVjUmVxdWVzdBofLmhlcm1lcy5nYXRld2F5LnYxLkV4ZWNSZXNwb25zZTABElYKCUFuc3dlckFzaxIjLmhlcm1lcy5nYXRld2F5LnYxLkFuc3dlckFza1JlcXVlc3QaJC5oZXJtZXMuZ2F0ZXdheS52MS5BbnN3ZXJBc2tSZXNwb25zZRJfCgxDcmVhdGVBcGlLZXkSJi5oZXJtZXMuZ2F0ZXdheS52MS5DcmVhdGVBcGlLZXlSZXF1ZXN0GicuaGVybWVzLmdhdGV3YXkudjEuQ3JlYXRlQXBpS2V5UmVzcG9uc2USXAoLTGlzdEFwaUtleXMSJS5oZXJtZXMuZ2F0ZXdheS52MS5MaXN0QXBpS2V5c1JlcXVlc3QaJi5oZXJtZXMuZ2F0ZXdheS52MS5MaXN0QXBpS2V5c1Jlc3BvbnNlEl8KDFJldm9rZUFwaUtleRImLmhlcm1lcy5nYXRld2F5LnYxLlJldm9rZUFwaUtleVJlcXVlc3QaJy5oZXJtZXMuZ2F0ZXdheS52MS5SZXZva2VBcGlLZXlSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_hermes_common_v1_common]);
 
 /**
  * Describes the message hermes.gateway.v1.RunCommandRequest.
@@ -26,59 +27,163 @@ export const ApprovalNeededSchema = /*@__PURE__*/
   messageDesc(file_hermes_gateway_v1_gateway, 1);
 
 /**
+ * Describes the message hermes.gateway.v1.Denied.
+ * Use `create(DeniedSchema)` to create a new message.
+ */
+export const DeniedSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 2);
+
+/**
  * Describes the message hermes.gateway.v1.RunCommandResponse.
  * Use `create(RunCommandResponseSchema)` to create a new message.
  */
 export const RunCommandResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_gateway_v1_gateway, 2);
+  messageDesc(file_hermes_gateway_v1_gateway, 3);
+
+/**
+ * Describes the message hermes.gateway.v1.Findings.
+ * Use `create(FindingsSchema)` to create a new message.
+ */
+export const FindingsSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 4);
 
 /**
  * Describes the message hermes.gateway.v1.GetRunRequest.
  * Use `create(GetRunRequestSchema)` to create a new message.
  */
 export const GetRunRequestSchema = /*@__PURE__*/
-  messageDesc(file_hermes_gateway_v1_gateway, 3);
+  messageDesc(file_hermes_gateway_v1_gateway, 5);
 
 /**
  * Describes the message hermes.gateway.v1.GetRunResponse.
  * Use `create(GetRunResponseSchema)` to create a new message.
  */
 export const GetRunResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_gateway_v1_gateway, 4);
+  messageDesc(file_hermes_gateway_v1_gateway, 6);
 
 /**
  * Describes the message hermes.gateway.v1.CancelRunRequest.
  * Use `create(CancelRunRequestSchema)` to create a new message.
  */
 export const CancelRunRequestSchema = /*@__PURE__*/
-  messageDesc(file_hermes_gateway_v1_gateway, 5);
+  messageDesc(file_hermes_gateway_v1_gateway, 7);
 
 /**
  * Describes the message hermes.gateway.v1.CancelRunResponse.
  * Use `create(CancelRunResponseSchema)` to create a new message.
  */
 export const CancelRunResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_gateway_v1_gateway, 6);
+  messageDesc(file_hermes_gateway_v1_gateway, 8);
 
 /**
  * Describes the message hermes.gateway.v1.ResolveApprovalRequest.
  * Use `create(ResolveApprovalRequestSchema)` to create a new message.
  */
 export const ResolveApprovalRequestSchema = /*@__PURE__*/
-  messageDesc(file_hermes_gateway_v1_gateway, 7);
+  messageDesc(file_hermes_gateway_v1_gateway, 9);
 
 /**
  * Describes the message hermes.gateway.v1.ResolveApprovalResponse.
  * Use `create(ResolveApprovalResponseSchema)` to create a new message.
  */
 export const ResolveApprovalResponseSchema = /*@__PURE__*/
-  messageDesc(file_hermes_gateway_v1_gateway, 8);
+  messageDesc(file_hermes_gateway_v1_gateway, 10);
 
 /**
- * The Agent API for internal tools (also served as HTTP/JSON by the gateway).
+ * Describes the message hermes.gateway.v1.ExecRequest.
+ * Use `create(ExecRequestSchema)` to create a new message.
+ */
+export const ExecRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 11);
+
+/**
+ * Describes the message hermes.gateway.v1.ExecResponse.
+ * Use `create(ExecResponseSchema)` to create a new message.
+ */
+export const ExecResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 12);
+
+/**
+ * Describes the message hermes.gateway.v1.AnswerAskRequest.
+ * Use `create(AnswerAskRequestSchema)` to create a new message.
+ */
+export const AnswerAskRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 13);
+
+/**
+ * Describes the message hermes.gateway.v1.AnswerAskResponse.
+ * Use `create(AnswerAskResponseSchema)` to create a new message.
+ */
+export const AnswerAskResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 14);
+
+/**
+ * Describes the message hermes.gateway.v1.ApiKey.
+ * Use `create(ApiKeySchema)` to create a new message.
+ */
+export const ApiKeySchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 15);
+
+/**
+ * Describes the message hermes.gateway.v1.CreateApiKeyRequest.
+ * Use `create(CreateApiKeyRequestSchema)` to create a new message.
+ */
+export const CreateApiKeyRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 16);
+
+/**
+ * Describes the message hermes.gateway.v1.CreateApiKeyResponse.
+ * Use `create(CreateApiKeyResponseSchema)` to create a new message.
+ */
+export const CreateApiKeyResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 17);
+
+/**
+ * Describes the message hermes.gateway.v1.ListApiKeysRequest.
+ * Use `create(ListApiKeysRequestSchema)` to create a new message.
+ */
+export const ListApiKeysRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 18);
+
+/**
+ * Describes the message hermes.gateway.v1.ListApiKeysResponse.
+ * Use `create(ListApiKeysResponseSchema)` to create a new message.
+ */
+export const ListApiKeysResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 19);
+
+/**
+ * Describes the message hermes.gateway.v1.RevokeApiKeyRequest.
+ * Use `create(RevokeApiKeyRequestSchema)` to create a new message.
+ */
+export const RevokeApiKeyRequestSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 20);
+
+/**
+ * Describes the message hermes.gateway.v1.RevokeApiKeyResponse.
+ * Use `create(RevokeApiKeyResponseSchema)` to create a new message.
+ */
+export const RevokeApiKeyResponseSchema = /*@__PURE__*/
+  messageDesc(file_hermes_gateway_v1_gateway, 21);
+
+/**
+ * The Agent API for internal tools. Served only on the gateway's authenticated listener
+ * (services.gateway.http.port): gRPC (h2c, API key in the `authorization: Bearer <key>` metadata)
+ * and the same operations as HTTP/JSON (agent-api.openapi.yaml beside this file). A call without a
+ * valid key is refused with UNAUTHENTICATED before any other work.
+ *
+ * @generated from service hermes.gateway.v1.AgentService
+ */
+export const AgentService = /*@__PURE__*/
+  serviceDesc(file_hermes_gateway_v1_gateway, 0);
+
+/**
+ * The operator plane: served on services.gateway.grpc.port and the bus like every other service's
+ * admin RPCs (`hermes pairing`, `hermes audit`), never on the Agent API listener. Used by
+ * `hermes apikey` and by `hermes exec` (a person at the terminal of a running platform).
  *
  * @generated from service hermes.gateway.v1.GatewayService
  */
 export const GatewayService = /*@__PURE__*/
-  serviceDesc(file_hermes_gateway_v1_gateway, 0);
+  serviceDesc(file_hermes_gateway_v1_gateway, 1);
 
