@@ -65,6 +65,9 @@ export function ask(
       done = true;
       clearTimeout(timer);
       rl.close();
+      // Do not let a piped stdin keep the process alive after the one answer we read.
+      input.pause();
+      (input as { unref?: () => void }).unref?.();
       resolve({ choice, timedOut });
     };
     const timer = setTimeout(() => {
