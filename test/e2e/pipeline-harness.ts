@@ -37,6 +37,19 @@ function grantKeyEnv(): Record<string, string> {
   };
 }
 
+async function waitAgentApi(port: number, procs: readonly HermesProcess[]): Promise<void> {
+  const until = Date.now() + 90_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
+    } catch {}
+    if (Date.now() > until) {
+      throw new Error(`agent API never listened:\n${procs.map((p) => p.stderr() + p.stdout()).join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function waitHealthy(env: NodeJS.ProcessEnv, procs: readonly HermesProcess[], services: readonly string[]) {
   const until = Date.now() + 90_000;
   for (;;) {
@@ -113,7 +126,7 @@ export async function startEmbedded(extra: Record<string, string> = {}): Promise
   const env = common(home.env, port, extra);
   const up = spawnHermes(['up'], env);
   try {
-    await up.waitFor(/agent API listening/, 90_000);
+    await waitAgentApi(port, [up]);
     await waitHealthy(env, [up], []);
   } catch (err) {
     await up[Symbol.asyncDispose]();
@@ -152,7 +165,7 @@ export async function startDistributed(extra: Record<string, string> = {}): Prom
     for (const name of DISTRIBUTED_SERVICES) {
       procs.push(spawnHermes(['serve', name, ...(name === 'executor' ? ['--backend', 'local'] : [])], env));
     }
-    await procs.at(-1)?.waitFor(/agent API listening/, 90_000);
+    await waitAgentApi(port, procs);
     await waitHealthy(env, procs, [...DISTRIBUTED_SERVICES]);
   } catch (err) {
     await cleanup();

@@ -54,6 +54,8 @@ export async function listenAgentApi(options: {
   const sockets = new Set<Socket>();
   const net: NetServer = createNetServer((socket) => {
     sockets.add(socket);
+    // Small, latency-bound frames (stream events): no Nagle delay.
+    socket.setNoDelay(true);
     socket.once('close', () => sockets.delete(socket));
     let seen = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {

@@ -9,7 +9,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { HermesConfig, TerminalBackend } from '@hermes/config';
 import type { AuditSink } from '@hermes/platform';
 import { approvalv1, authzv1, commonv1, executorv1, type gatewayv1, scannerv1 } from '@hermes/proto';
-import { type Client, createClient, servicePrefix, type Transport } from '@hermes/rpc';
+import { type Client, Code, createClient, RpcError, servicePrefix, type Transport } from '@hermes/rpc';
 import type { Redactor } from '@hermes/security';
 import { context as otelContext, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { NotAuthorizedError, RunNotFoundError } from '../errors.ts';
@@ -93,6 +93,8 @@ function deniedReason(v: { outcome: approvalv1.Outcome; hardline: boolean }): st
 
 const tracer = trace.getTracer('@hermes/svc-gateway');
 const SLACK_MS = 5_000;
+/** How long a run waits for a free executor slot (workers at capacity) before failing. */
+const CAPACITY_RETRY_MS = 10_000;
 
 type Verdict = approvalv1.EvaluateResponse | approvalv1.AwaitResponse;
 
@@ -268,19 +270,14 @@ export class Pipeline {
       const span = tracer.startSpan(`gateway.${Stage.execute}`);
       const started = performance.now();
       try {
-        const stream = otelContext.with(trace.setSpan(otelContext.active(), span), () =>
-          this.#executor(req.backend).run(
-            {
-              grant: verdict.grant,
-              sessionId: req.sessionId,
-              script: req.command,
-              cwd: req.cwd,
-              backend: backendToProto(req.backend),
-              ...(req.timeoutSeconds > 0 ? { timeout: { seconds: BigInt(req.timeoutSeconds), nanos: 0 } } : {}),
-            },
-            { signal: runSignal, timeoutMs: (req.timeoutSeconds || 180) * 1000 + SLACK_MS },
-          ),
-        );
+        const stream = await this.#startRun(span, runSignal, {
+          grant: verdict.grant,
+          sessionId: req.sessionId,
+          script: req.command,
+          cwd: req.cwd,
+          backend: req.backend,
+          timeoutSeconds: req.timeoutSeconds,
+        });
         for await (const ev of stream) {
           switch (ev.event.case) {
             case 'runId':
@@ -323,6 +320,57 @@ export class Pipeline {
             .catch(() => {});
         }
         finish(cancelled ? RunState.cancelled : RunState.failed, {}, cancelled ? 'cancelled' : 'failed');
+      }
+    }
+  }
+
+  /**
+   * Opens executor.Run and waits for its first event. A worker at capacity answers
+   * RESOURCE_EXHAUSTED before it looks at the grant (the nonce is not spent), so that one answer is
+   * retried with jittered backoff until the budget runs out; nothing that could have started a
+   * command is ever retried (at most once).
+   */
+  async #startRun(
+    span: Span,
+    signal: AbortSignal,
+    r: {
+      grant: Uint8Array;
+      sessionId: string;
+      script: string;
+      cwd: string;
+      backend: TerminalBackend;
+      timeoutSeconds: number;
+    },
+  ): Promise<AsyncIterable<executorv1.RunResponse>> {
+    const giveUpAt = Date.now() + CAPACITY_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      const it = otelContext
+        .with(trace.setSpan(otelContext.active(), span), () =>
+          this.#executor(r.backend).run(
+            {
+              grant: r.grant,
+              sessionId: r.sessionId,
+              script: r.script,
+              cwd: r.cwd,
+              backend: backendToProto(r.backend),
+              ...(r.timeoutSeconds > 0 ? { timeout: { seconds: BigInt(r.timeoutSeconds), nanos: 0 } } : {}),
+            },
+            { signal, timeoutMs: (r.timeoutSeconds || 180) * 1000 + SLACK_MS },
+          ),
+        )
+        [Symbol.asyncIterator]();
+      try {
+        const first = await it.next();
+        return (async function* () {
+          if (first.done) return;
+          yield first.value;
+          yield* { [Symbol.asyncIterator]: () => it };
+        })();
+      } catch (err) {
+        const busy = err instanceof RpcError && err.code === Code.RESOURCE_EXHAUSTED;
+        if (!busy || Date.now() >= giveUpAt || signal.aborted) throw err;
+        const backoff = Math.min(50, 2 ** attempt) * (0.5 + Math.random());
+        await new Promise((res) => setTimeout(res, backoff));
       }
     }
   }
