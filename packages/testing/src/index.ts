@@ -8,3 +8,4 @@ export type { ServiceHandle, StartOptions } from './service-handle.ts';
 export { type NatsHandle, type StartNatsOptions, startNats } from './start-nats.ts';
 export { type PostgresHandle, type StartPostgresOptions, startPostgres } from './start-postgres.ts';
 export { startRedis } from './start-redis.ts';
+export { type SshdHandle, type StartSshdOptions, startSshd } from './start-sshd.ts';
