@@ -49,3 +49,36 @@ test('in-process audit bus delivers the same event shape', () => {
   assert.equal(got[0]?.service, 'approval');
   assert.equal(got[0]?.sessionId, 's1');
 });
+
+test('with an audit stream, events survive a NATS restart: queued until JetStream acknowledges, stored once', async () => {
+  const { jetstreamManager, StorageType } = await import('@nats-io/jetstream');
+  await using nats = await startNats({ fromEnv: false });
+  const bus = await connectBus({ url: nats.url, name: 'audit-durable', logger: silentLogger, reconnectTimeWaitMs: 100 });
+  try {
+    const jsm = await jetstreamManager(bus.nc);
+    await jsm.streams.add({ name: 'AUDIT_T', subjects: ['hermes.v1.audit.events.>'], storage: StorageType.File });
+    const sink = natsAuditSink(bus, 'executor', redactor, Date.now, { recheckMs: 50 });
+    // A burst cut by a server crash: some events are in flight (written, not yet stored) when it dies.
+    for (let i = 0; i < 2_000; i++) sink.emit({ kind: 'executor.run', outcome: 'ok', attributes: { i } });
+    await new Promise((r) => setTimeout(r, 5));
+    await nats.kill();
+    // Emitted while the server is down: held in the sink's queue, not lost.
+    for (let i = 2_000; i < 2_040; i++) sink.emit({ kind: 'executor.run', outcome: 'ok', attributes: { i } });
+    await nats.restart();
+    await sink.flush();
+    const deadline = Date.now() + 10_000;
+    let count = 0;
+    while (Date.now() < deadline) {
+      try {
+        count = (await (await jetstreamManager(bus.nc)).streams.info('AUDIT_T')).state.messages;
+      } catch {
+        count = -1;
+      }
+      if (count === 2_040) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(count, 2_040, 'every event is in the stream exactly once');
+  } finally {
+    await bus.close();
+  }
+});

@@ -3,8 +3,9 @@ import { EventEmitter } from 'node:events';
 import { create, type JsonObject, toBinary } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { auditv1 } from '@hermes/proto';
-import type { BusConnection } from '@hermes/rpc';
+import type { BusConnection, RpcLogger } from '@hermes/rpc';
 import type { Redactor } from '@hermes/security';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { trace } from '@opentelemetry/api';
 
 /** What a service says happened. Secrets never belong here; string values are redacted again anyway. */
@@ -60,25 +61,99 @@ function redactJson(v: unknown, redactor: Redactor): unknown {
   return v;
 }
 
-/** Publishes protobuf `AuditEvent`s on NATS (distributed mode). */
+export interface NatsAuditSinkOptions {
+  /** Events held while JetStream does not acknowledge them; beyond it the oldest are dropped (and logged). */
+  readonly maxQueue?: number;
+  /** How often to look again for a stream capturing the audit subjects when none was found. */
+  readonly recheckMs?: number;
+  readonly logger?: RpcLogger;
+}
+
+const PUBLISH_WINDOW = 64;
+
+/**
+ * Publishes protobuf `AuditEvent`s on NATS (distributed mode). Once a JetStream stream captures the
+ * audit subjects (the audit service creates it), every event is published to JetStream and kept in a
+ * bounded queue until the stream acknowledges it, with the event id as `Nats-Msg-Id` so a retry is
+ * stored once: events survive NATS reconnects and JetStream restarts, not only Postgres outages. With
+ * no such stream yet (the audit service has never run), events go out as plain publishes.
+ */
 export function natsAuditSink(
   bus: BusConnection,
   service: string,
   redactor: Redactor,
   now: () => number = Date.now,
+  options: NatsAuditSinkOptions = {},
 ): AuditSink {
   const subject = auditSubject(service);
+  const maxQueue = options.maxQueue ?? 10_000;
+  const recheckMs = options.recheckMs ?? 5_000;
+  const js = jetstream(bus.nc);
+  const queue: Array<{ readonly id: string; readonly data: Uint8Array }> = [];
+  let durable = false;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  let pumping: Promise<void> | undefined;
+  let dropped = 0;
+
+  const checkStream = async () => {
+    checkedAt = Date.now();
+    try {
+      const jsm = await jetstreamManager(bus.nc, { checkAPI: false });
+      await jsm.streams.find(subject);
+      durable = true;
+    } catch {
+      durable = false;
+    }
+  };
+
+  const pump = async () => {
+    let backoff = 50;
+    while (queue.length > 0 && !bus.nc.isClosed()) {
+      if (!durable && Date.now() - checkedAt >= recheckMs) await checkStream();
+      if (!durable) {
+        const item = queue.shift()!;
+        try {
+          bus.nc.publish(subject, item.data);
+        } catch {
+          // Closed during shutdown: nothing left to deliver it.
+        }
+        continue;
+      }
+      const batch = queue.slice(0, PUBLISH_WINDOW);
+      const results = await Promise.allSettled(
+        batch.map((item) => js.publish(subject, item.data, { msgID: item.id, timeout: 2_000 })),
+      );
+      // Drop the acknowledged prefix; keep the first failure and everything after it, in order.
+      const firstFailure = results.findIndex((r) => r.status === 'rejected');
+      queue.splice(0, firstFailure < 0 ? batch.length : firstFailure);
+      if (firstFailure >= 0) {
+        // JetStream away or the stream deleted: look again, and retry with backoff.
+        await checkStream();
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 2_000);
+      } else {
+        backoff = 50;
+      }
+    }
+  };
+
   return {
     emit(init) {
       const ev = buildEvent(service, init, redactor, now);
-      try {
-        // Published even while disconnected: the client buffers and sends after reconnect.
-        bus.nc.publish(subject, toBinary(auditv1.AuditEventSchema, ev));
-      } catch {
-        // Closed connection during shutdown: nothing left to deliver it.
+      if (queue.length >= maxQueue) {
+        queue.shift();
+        if (dropped++ % 1_000 === 0) {
+          options.logger?.error({ service, dropped }, 'audit queue full: oldest events dropped');
+        }
       }
+      queue.push({ id: ev.id, data: toBinary(auditv1.AuditEventSchema, ev) });
+      pumping ??= pump().finally(() => {
+        pumping = undefined;
+      });
     },
     flush: async () => {
+      // Bounded: shutdown must not hang on an unreachable JetStream.
+      await Promise.race([pumping, new Promise((r) => setTimeout(r, 5_000).unref())]);
       if (!bus.nc.isClosed()) await bus.nc.flush().catch(() => {});
     },
   };

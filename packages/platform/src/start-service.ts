@@ -64,7 +64,7 @@ export async function startService(module: ServiceModule, options: StartServiceO
   const audit: AuditSink =
     binding.kind === 'in-process'
       ? inProcessAuditSink(binding.audit, module.name, options.redactor, clock)
-      : natsAuditSink(binding.bus, module.name, options.redactor, clock);
+      : natsAuditSink(binding.bus, module.name, options.redactor, clock, { logger });
   const instance: ServiceInstance = await module.create({
     name: module.name,
     config,
