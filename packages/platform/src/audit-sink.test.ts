@@ -53,7 +53,12 @@ test('in-process audit bus delivers the same event shape', () => {
 test('with an audit stream, events survive a NATS restart: queued until JetStream acknowledges, stored once', async () => {
   const { jetstreamManager, StorageType } = await import('@nats-io/jetstream');
   await using nats = await startNats({ fromEnv: false });
-  const bus = await connectBus({ url: nats.url, name: 'audit-durable', logger: silentLogger, reconnectTimeWaitMs: 100 });
+  const bus = await connectBus({
+    url: nats.url,
+    name: 'audit-durable',
+    logger: silentLogger,
+    reconnectTimeWaitMs: 100,
+  });
   try {
     const jsm = await jetstreamManager(bus.nc);
     await jsm.streams.add({ name: 'AUDIT_T', subjects: ['hermes.v1.audit.events.>'], storage: StorageType.File });
