@@ -115,6 +115,7 @@ describe('compose.yaml', () => {
     for (const name of HERMES.filter((n) => n !== 'gateway')) {
       assert.equal(compose.services[name]!.ports, undefined, `${name} publishes ports`);
     }
-    assert.ok((compose.services.gateway!.ports ?? []).length > 0);
+    // The Agent API (gRPC + HTTP/JSON on 8080) only; the operator plane on 7400 is never published.
+    assert.deepEqual(compose.services.gateway!.ports, ['8080:8080']);
   });
 });

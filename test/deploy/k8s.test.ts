@@ -119,6 +119,11 @@ describe('deploy/k8s', () => {
       openIngress.map((p) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/name']),
       ['gateway'],
     );
+    // Open to anyone: the Agent API port only, never the operator plane (7400).
+    const openPorts = openIngress.flatMap((p) =>
+      (p.spec.ingress ?? []).filter((r) => r.from === undefined).flatMap((r) => (r.ports ?? []).map((x) => x.port)),
+    );
+    assert.deepEqual(openPorts, [8080]);
 
     // Executors may only talk to NATS (and DNS): no policy selecting them by name grants more.
     const execEgress = policies.filter(

@@ -95,6 +95,8 @@ export async function tempHome(
   for (const name of SERVICE_NAMES) {
     const [g, m] = options.fixedPorts ? [await freePort(), await freePort()] : [0, 0];
     lines.push(`  ${name}:`, `    grpc: { port: ${g} }`, `    metrics: { port: ${m} }`);
+    // The gateway's Agent API listener too, so parallel tests never meet on 8080.
+    if (name === 'gateway') lines.push(`    http: { port: ${options.fixedPorts ? await freePort() : 0} }`);
   }
   await writeFile(join(home, 'config.yaml'), `${lines.join('\n')}\n${extraYaml}`, { mode: 0o600 });
   const env: NodeJS.ProcessEnv = {
