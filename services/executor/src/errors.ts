@@ -43,21 +43,27 @@ export class BackendConfigError extends Error {
   }
 }
 
-/** An SSH host key was unknown or changed: the connection was refused before authenticating. */
+/** An SSH host key was unknown, changed or revoked: the connection was refused before authenticating. */
 export class HostKeyRefusedError extends Error {
   override readonly name = 'HostKeyRefusedError';
   readonly host: string;
   readonly fingerprint: string;
-  readonly changed: boolean;
-  constructor(host: string, fingerprint: string, changed: boolean) {
+  readonly reason: 'unknown' | 'changed' | 'revoked';
+  constructor(host: string, fingerprint: string, reason: 'unknown' | 'changed' | 'revoked', knownHosts: string) {
     super(
-      changed
-        ? `host key for ${host} CHANGED (now ${fingerprint}); refusing to connect (update known_hosts only if the change is expected)`
-        : `host key for ${host} is not in known_hosts (${fingerprint}); refusing to connect`,
+      reason === 'changed'
+        ? `host key for ${host} CHANGED (server now presents ${fingerprint}); refusing to connect. Update ${knownHosts} only if the change is expected`
+        : reason === 'revoked'
+          ? `host key ${fingerprint} of ${host} is marked @revoked in ${knownHosts}; refusing to connect`
+          : `host key for ${host} is not pinned in ${knownHosts} (server presents ${fingerprint}); refusing to connect`,
     );
     this.host = host;
     this.fingerprint = fingerprint;
-    this.changed = changed;
+    this.reason = reason;
+  }
+
+  get changed(): boolean {
+    return this.reason !== 'unknown';
   }
 }
 

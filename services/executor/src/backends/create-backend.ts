@@ -1,13 +1,17 @@
 // Builds the backend a worker serves from `terminal.*` (the `--backend` flag sets terminal.backend).
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
 import type { HermesConfig, TerminalBackend } from '@hermes/config';
 import Docker from 'dockerode';
+import ssh2 from 'ssh2';
 import { BackendConfigError } from '../errors.ts';
 import type { ExecutionBackend } from '../ports/execution-backend.ts';
 import { DockerBackend } from './docker/docker-backend.ts';
 import { findExecutable } from './find-executable.ts';
 import { LocalBackend } from './local/local-backend.ts';
+import { parseKnownHosts } from './ssh/known-hosts.ts';
+import { SshBackend } from './ssh/ssh-backend.ts';
 
 export interface BackendContext {
   readonly config: HermesConfig;
@@ -88,7 +92,73 @@ export async function createBackend(name: TerminalBackend, ctx: BackendContext):
         logger: ctx.logger,
         clock: ctx.clock,
       });
+    case 'ssh':
+      return createSshBackend(ctx);
     default:
       throw new BackendConfigError(name, 'terminal.backend', 'this backend is not available in this build yet');
   }
+}
+
+async function readConfigFile(key: string, path: string, hint: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new BackendConfigError(
+      'ssh',
+      key,
+      `cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${hint}`,
+    );
+  }
+}
+
+/** `terminal.ssh.*`: host, user and key_path are required; known_hosts defaults to the worker user's ~/.ssh/known_hosts. */
+async function createSshBackend(ctx: BackendContext): Promise<SshBackend> {
+  const c = ctx.config.terminal.ssh;
+  for (const [key, v] of [
+    ['terminal.ssh.host', c.host],
+    ['terminal.ssh.user', c.user],
+    ['terminal.ssh.key_path', c.key_path],
+  ] as const) {
+    if (v === undefined) throw new BackendConfigError('ssh', key, 'required for the ssh backend');
+  }
+  const knownHostsPath = c.known_hosts ?? join(ctx.env.HOME ?? '/nonexistent', '.ssh', 'known_hosts');
+  if (!isAbsolute(knownHostsPath)) {
+    throw new BackendConfigError('ssh', 'terminal.ssh.known_hosts', 'must be an absolute path');
+  }
+  const privateKey = await readConfigFile(
+    'terminal.ssh.key_path',
+    c.key_path as string,
+    'key-based auth needs a private key',
+  );
+  const parsed = ssh2.utils.parseKey(privateKey);
+  if (parsed instanceof Error) {
+    throw new BackendConfigError(
+      'ssh',
+      'terminal.ssh.key_path',
+      `not a usable private key (${parsed.message}); passphrase-protected keys are not supported`,
+    );
+  }
+  const knownHosts = parseKnownHosts(
+    (
+      await readConfigFile(
+        'terminal.ssh.known_hosts',
+        knownHostsPath,
+        "pin the host key first (e.g. `ssh-keyscan -p PORT HOST`, checked against the host's fingerprint out of band)",
+      )
+    ).toString('utf8'),
+  );
+  return SshBackend.create({
+    target: {
+      host: c.host as string,
+      port: c.port,
+      username: c.user as string,
+      privateKey,
+      knownHosts,
+      knownHostsPath,
+      keepaliveIntervalMs: c.keepalive_interval_ms,
+    },
+    remoteDir: c.remote_dir,
+    persistent: ctx.config.terminal.container_persistent,
+    clock: ctx.clock,
+  });
 }
