@@ -12,6 +12,7 @@ import { pairingHelp, runPairing } from './commands/pairing.ts';
 import { runRedact } from './commands/redact.ts';
 import { runServe, serveHelp } from './commands/serve.ts';
 import { runUp, upHelp } from './commands/up.ts';
+import { runWorkers, workersHelp } from './commands/workers.ts';
 
 const HELP = `hermes ${HERMES_VERSION}: the Hermes Platform command
 
@@ -33,6 +34,7 @@ Commands:
   audit <query|verify|export>   the audit trail: query, check the hash chain, export to S3
   approvals <list|approve|deny|test>   pending command approvals; dry-run a command (hermes approvals help)
   allowlist <list|remove>  the permanent command allowlist
+  workers [--json]         live executor workers per backend, with load
   help [<command>]         this text, or a command's own help
   --yolo exec -- <cmd>     approvals off for that session (hardline still refuses)
   --version                print the version
@@ -51,6 +53,7 @@ const commandHelp: Record<string, string> = {
   health: healthHelp,
   config: configHelp,
   pairing: pairingHelp,
+  workers: workersHelp,
 };
 
 /** Entry point of the `hermes` command. Returns the exit code; never calls process.exit itself. */
@@ -83,6 +86,8 @@ export async function main(
       return runApprovals(rest, cli);
     case 'allowlist':
       return runAllowlist(rest, cli);
+    case 'workers':
+      return runWorkers(rest, cli);
     case 'redact':
       return runRedact(rest, cli);
     case 'pairing':

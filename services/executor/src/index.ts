@@ -1,22 +1,49 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ServiceModule } from '@hermes/platform';
+import { type BusConnection, connectBus } from '@hermes/rpc';
 import { createBackend } from './backends/create-backend.ts';
+import { type FleetBus, InProcessFleetBus, natsFleetBus } from './fleet/fleet-bus.ts';
+import { FleetRegistry } from './fleet/fleet-registry.ts';
+import { HeartbeatPublisher } from './fleet/heartbeat-publisher.ts';
 import { trustedGrantKeys, verifierGrantCheck } from './grant/grant-check.ts';
 import { Worker } from './run/worker.ts';
 import { executorRegistration } from './server.ts';
+
+/** Embedded mode (`hermes up`): the workers of this process share one in-process fleet. */
+const embeddedFleetBus = new InProcessFleetBus();
 
 /** Layers 3 and 4: workers per backend (local, docker, ssh, singularity, modal, daytona, vercel-sandbox), hardening, resource limits, workspaces, environment filtering. */
 export const executorService: ServiceModule = {
   name: 'executor',
   async create(deps) {
     const workerId = `w${randomBytes(5).toString('hex')}`;
-    const backend = await createBackend(deps.config.terminal.backend, {
-      config: deps.config,
-      env: deps.env,
-      clock: deps.clock,
-      workerId,
-      logger: deps.logger,
-    });
+    // Fleet membership is publish/subscribe, which the RPC transport does not offer: in distributed
+    // mode the worker opens its own NATS connection for heartbeats (ServiceDeps carries no bus).
+    let fleetConn: BusConnection | undefined;
+    let fleetBus: FleetBus = embeddedFleetBus;
+    const natsUrl = deps.config.runtime.nats_url;
+    if (deps.transport.kind === 'nats' && natsUrl !== undefined) {
+      fleetConn = await connectBus({ url: natsUrl, name: `hermes-executor-fleet-${workerId}`, logger: deps.logger });
+      fleetBus = natsFleetBus(fleetConn.nc);
+    }
+    const registry = new FleetRegistry({ bus: fleetBus, clock: deps.clock });
+    await registry.start();
+    let backend: Awaited<ReturnType<typeof createBackend>>;
+    try {
+      backend = await createBackend(deps.config.terminal.backend, {
+        config: deps.config,
+        env: deps.env,
+        clock: deps.clock,
+        workerId,
+        logger: deps.logger,
+        isWorkerAlive: async (id) => id === workerId || registry.isAlive(id),
+      });
+    } catch (e) {
+      registry.close();
+      await fleetConn?.close();
+      throw e;
+    }
     const keys = trustedGrantKeys(deps.config);
     if (keys.size === 0) {
       deps.logger.warn(
@@ -34,10 +61,16 @@ export const executorService: ServiceModule = {
       logger: deps.logger,
       clock: deps.clock,
     });
+    const heartbeats = new HeartbeatPublisher({ bus: fleetBus, worker, host: hostname() });
     deps.logger.info({ workerId, backend: backend.name }, 'executor worker ready');
     return {
-      registrations: [executorRegistration(worker)],
-      close: () => worker.close(),
+      registrations: [executorRegistration(worker, { listWorkers: async () => ({ workers: registry.list() }) })],
+      close: async () => {
+        heartbeats.stop();
+        await worker.close();
+        registry.close();
+        await fleetConn?.drain();
+      },
     };
   },
 };
@@ -65,6 +98,16 @@ export {
   SpawnFailedError,
   WorkerAtCapacityError,
 } from './errors.ts';
+export {
+  FLEET_ANNOUNCE_SUBJECT,
+  FLEET_HEARTBEAT_SUBJECT,
+  type FleetBus,
+  InProcessFleetBus,
+  natsFleetBus,
+} from './fleet/fleet-bus.ts';
+export { FleetRegistry, type FleetRegistryOptions } from './fleet/fleet-registry.ts';
+export { HeartbeatPublisher, type HeartbeatPublisherOptions, workerInfo } from './fleet/heartbeat-publisher.ts';
+export { type RunWatchdogOptions, watchRun } from './fleet/run-watchdog.ts';
 export { type GrantCheck, type GrantRequest, trustedGrantKeys, verifierGrantCheck } from './grant/grant-check.ts';
 export type {
   BackendSession,

@@ -167,14 +167,16 @@ export class Worker {
         throw e;
       }
       yield { kind: 'started', runId };
+      const accepted = this.#clock();
       entry = this.#acquire(ref);
-      const session = await entry.opening;
+      // Heartbeats cover the session set-up too (a cold container, a new SSH connection): a caller
+      // that fails fast on silence must never take a slow start for a dead worker.
+      const session = yield* this.#beating(entry.opening, accepted);
       const started = this.#clock();
       try {
-        command = await this.backend.exec(
-          session,
-          { argv: input.argv, cwd, env: input.env, stdin: input.stdin },
-          ctx.signal,
+        command = yield* this.#beating(
+          this.backend.exec(session, { argv: input.argv, cwd, env: input.env, stdin: input.stdin }, ctx.signal),
+          accepted,
         );
       } catch (e) {
         if (!(e instanceof SpawnFailedError)) throw e;
@@ -256,6 +258,29 @@ export class Worker {
         entry.activeRuns--;
         entry.lastUsed = this.#clock();
       }
+    }
+  }
+
+  /** Awaits `p`, yielding a heartbeat every period while it is pending. */
+  async *#beating<T>(p: Promise<T>, since: number): AsyncGenerator<RunEvent, T> {
+    const settled = p.then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    const heartbeatMs = this.#o.heartbeatMs ?? 1000;
+    while (true) {
+      let hb: NodeJS.Timeout | undefined;
+      const beat = new Promise<undefined>((r) => {
+        hb = setTimeout(() => r(undefined), heartbeatMs);
+      });
+      const r = await Promise.race([settled, beat]);
+      clearTimeout(hb);
+      if (r === undefined) {
+        yield { kind: 'heartbeat', elapsedMs: this.#clock() - since };
+        continue;
+      }
+      if (r.ok) return r.value;
+      throw r.error;
     }
   }
 

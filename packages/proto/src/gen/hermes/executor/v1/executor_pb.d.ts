@@ -450,6 +450,13 @@ export declare type WorkerInfo = Message<"hermes.executor.v1.WorkerInfo"> & {
    * @generated from field: uint32 warm = 11;
    */
   warm: number;
+
+  /**
+   * Set on the last heartbeat of a worker that is shutting down: registries drop it at once.
+   *
+   * @generated from field: bool draining = 12;
+   */
+  draining: boolean;
 };
 
 /**
