@@ -85,6 +85,8 @@ export {
 export { CAP_ADD, containerSpec, HARDENED_TMPFS, PIDS_LIMIT } from './backends/docker/container-spec.ts';
 export { DockerBackend, type DockerBackendOptions } from './backends/docker/docker-backend.ts';
 export { LocalBackend, type LocalBackendOptions } from './backends/local/local-backend.ts';
+export { singularityArgs } from './backends/singularity/singularity-args.ts';
+export { SingularityBackend, type SingularityBackendOptions } from './backends/singularity/singularity-backend.ts';
 export { parseKnownHosts, verifyHostKey } from './backends/ssh/known-hosts.ts';
 export { SshBackend, type SshBackendOptions } from './backends/ssh/ssh-backend.ts';
 export { SshConnectionPool, type SshTarget } from './backends/ssh/ssh-connection-pool.ts';

@@ -10,6 +10,7 @@ import type { ExecutionBackend } from '../ports/execution-backend.ts';
 import { DockerBackend } from './docker/docker-backend.ts';
 import { findExecutable } from './find-executable.ts';
 import { LocalBackend } from './local/local-backend.ts';
+import { SingularityBackend } from './singularity/singularity-backend.ts';
 import { parseKnownHosts } from './ssh/known-hosts.ts';
 import { SshBackend } from './ssh/ssh-backend.ts';
 
@@ -94,6 +95,28 @@ export async function createBackend(name: TerminalBackend, ctx: BackendContext):
       });
     case 'ssh':
       return createSshBackend(ctx);
+    case 'singularity': {
+      const sg = t.singularity;
+      if (sg.image === undefined) {
+        throw new BackendConfigError(
+          'singularity',
+          'terminal.singularity.image',
+          'required (a .sif path or docker://…)',
+        );
+      }
+      const binary = await findExecutable(sg.binary, ctx.env.PATH);
+      if (binary === undefined) {
+        throw new BackendConfigError('singularity', 'terminal.singularity.binary', `\`${sg.binary}\` is not on PATH`);
+      }
+      return new SingularityBackend({
+        binary,
+        image: sg.image,
+        sandboxDir: join(sandboxRoot(ctx.config), 'singularity'),
+        persistent: t.container_persistent,
+        network: t.docker_network,
+        clock: ctx.clock,
+      });
+    }
     default:
       throw new BackendConfigError(name, 'terminal.backend', 'this backend is not available in this build yet');
   }
