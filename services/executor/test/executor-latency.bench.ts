@@ -2,9 +2,13 @@
 // backend exec vs the `docker exec` CLI, first command of a new session with and without the warm
 // pool. Each figure is the whole run as a caller sees it (grant verified, output redacted).
 import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startSshd } from '@hermes/testing';
 import { LocalBackend } from '../src/backends/local/local-backend.ts';
+import { parseKnownHosts } from '../src/backends/ssh/known-hosts.ts';
+import { SshBackend } from '../src/backends/ssh/ssh-backend.ts';
 import { dockerFixture } from './docker-harness.ts';
 import { collect, Grants, makeWorker, rawRun, tempDir } from './worker-harness.ts';
 
@@ -114,6 +118,63 @@ await using dir = await tempDir('bench');
   await worker.close();
 }
 
+// SSH: our backend (one reused ssh2 connection) vs the `ssh` CLI over a ControlMaster socket, both
+// against the same real sshd on loopback, `true` each time.
+{
+  await using sshd = await startSshd();
+  const backend = await SshBackend.create({
+    target: {
+      host: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.user,
+      privateKey: await readFile(sshd.clientKeyPath),
+      knownHosts: parseKnownHosts(await readFile(sshd.knownHostsPath, 'utf8')),
+      knownHostsPath: sshd.knownHostsPath,
+      keepaliveIntervalMs: 15_000,
+    },
+    remoteDir: join(dir.path, 'ssh'),
+    persistent: true,
+    clock: Date.now,
+  });
+  const worker = makeWorker(backend, grants);
+  const argv = ['true'];
+  await collect(worker, {
+    ...rawRun({ sessionId: 'b', argv }),
+    grant: await grants.issue({ sessionId: 'b', argv, backend: 'ssh' }),
+  });
+  const pre = await Promise.all(
+    Array.from({ length: 30 }, () => grants.issue({ sessionId: 'b', argv, backend: 'ssh' })),
+  );
+  let i = 0;
+  rows.push([
+    'ssh backend, `true` (reused connection)',
+    await time(30, () => collect(worker, { ...rawRun({ sessionId: 'b', argv }), grant: pre[i++] as Uint8Array })),
+  ]);
+  const sock = join(sshd.dir, 'cm.sock');
+  const common = [
+    '-p',
+    String(sshd.port),
+    '-i',
+    sshd.clientKeyPath,
+    '-o',
+    `UserKnownHostsFile=${sshd.knownHostsPath}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-S',
+    sock,
+  ];
+  await execFileAsync('ssh', [...common, '-M', '-o', 'ControlPersist=60', '-N', '-f', `${sshd.user}@127.0.0.1`]);
+  const cli = () => execFileAsync('ssh', [...common, '-o', 'ControlMaster=no', `${sshd.user}@127.0.0.1`, 'true']);
+  await cli();
+  rows.push(['`ssh` CLI over ControlMaster, `true`', await time(30, cli)]);
+  await execFileAsync('ssh', [...common, '-O', 'exit', `${sshd.user}@127.0.0.1`]).catch(() => {});
+  await worker.close();
+}
+
 const fmt = (n: number) => n.toFixed(2).padStart(9);
 process.stdout.write(
   `\n${'measurement'.padEnd(42)} ${'n'.padStart(4)} ${'p50 ms'.padStart(9)} ${'p90 ms'.padStart(9)}\n`,
@@ -124,5 +185,6 @@ const p50 = (name: string) => pct(rows.find((r) => r[0] === name)?.[1] ?? [], 50
 process.stdout.write(
   `\nlocal overhead p50: ${(p50('local backend, `true`') - p50('bare child_process.spawn, `true`')).toFixed(2)} ms; ` +
     `docker exec p50 ours/CLI: ${(p50('docker backend exec, `true`') / p50('`docker exec` CLI, `true`')).toFixed(2)}; ` +
-    `warm/cold first command: ${(p50('docker first command, warm pool') / p50('docker first command, no pool (cold)')).toFixed(2)}\n`,
+    `warm/cold first command: ${(p50('docker first command, warm pool') / p50('docker first command, no pool (cold)')).toFixed(2)}; ` +
+    `ssh p50 ours/CLI: ${(p50('ssh backend, `true` (reused connection)') / p50('`ssh` CLI over ControlMaster, `true`')).toFixed(2)}\n`,
 );
