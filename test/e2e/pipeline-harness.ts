@@ -4,6 +4,7 @@
 // speaks the wire protocol a tool would, with `authorization` metadata).
 import { generateKeyPairSync } from 'node:crypto';
 import { type ClientHttp2Session, connect as h2connect } from 'node:http2';
+import type { TerminalBackend } from '@hermes/config';
 import { readEndpoints } from '@hermes/platform';
 import { createTestDatabase, freePort, startNats, startPostgres, startRedis } from '@hermes/testing';
 import { type HermesProcess, runHermes, spawnHermes, tempHome } from './hermes-process.ts';
@@ -141,13 +142,23 @@ export async function startEmbedded(extra: Record<string, string> = {}): Promise
 
 export const DISTRIBUTED_SERVICES = ['audit', 'authz', 'scanner', 'approval', 'executor', 'gateway'] as const;
 
+export interface DistributedOptions {
+  /** One `hermes serve executor --backend <b>` process per entry (default: local only). */
+  readonly executors?: readonly TerminalBackend[];
+  /** Appended to `$HERMES_HOME/config.yaml` (e.g. `terminal:` settings for docker / ssh). */
+  readonly configYaml?: string;
+}
+
 /** Each service its own `hermes serve` process against real NATS (JetStream), Postgres and Redis. */
-export async function startDistributed(extra: Record<string, string> = {}): Promise<PipelinePlatform> {
+export async function startDistributed(
+  extra: Record<string, string> = {},
+  options: DistributedOptions = {},
+): Promise<PipelinePlatform> {
   const nats = await startNats({ jetstream: true });
   const pg = await startPostgres();
   const redis = await startRedis();
   const db = await createTestDatabase(pg.url);
-  const home = await tempHome();
+  const home = await tempHome(options.configYaml ?? '');
   const port = await freePort();
   const env = common({ ...home.env, NATS_URL: nats.url, DATABASE_URL: db.url, REDIS_URL: redis.url }, port, {
     ...grantKeyEnv(),
@@ -163,7 +174,9 @@ export async function startDistributed(extra: Record<string, string> = {}): Prom
   };
   try {
     for (const name of DISTRIBUTED_SERVICES) {
-      procs.push(spawnHermes(['serve', name, ...(name === 'executor' ? ['--backend', 'local'] : [])], env));
+      if (name !== 'executor') procs.push(spawnHermes(['serve', name], env));
+      else
+        for (const b of options.executors ?? ['local']) procs.push(spawnHermes(['serve', name, '--backend', b], env));
     }
     await waitAgentApi(port, procs);
     await waitHealthy(env, procs, [...DISTRIBUTED_SERVICES]);
