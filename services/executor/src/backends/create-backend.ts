@@ -7,6 +7,8 @@ import Docker from 'dockerode';
 import ssh2 from 'ssh2';
 import { BackendConfigError } from '../errors.ts';
 import type { ExecutionBackend } from '../ports/execution-backend.ts';
+import { DAYTONA_DEFAULT_API_URL, DaytonaApi } from './daytona/daytona-api.ts';
+import { DaytonaBackend } from './daytona/daytona-backend.ts';
 import { DockerBackend } from './docker/docker-backend.ts';
 import { findExecutable } from './find-executable.ts';
 import { LocalBackend } from './local/local-backend.ts';
@@ -117,9 +119,26 @@ export async function createBackend(name: TerminalBackend, ctx: BackendContext):
         clock: ctx.clock,
       });
     }
+    case 'daytona': {
+      const d = t.daytona;
+      if (d.api_key === undefined) {
+        throw new BackendConfigError('daytona', 'terminal.daytona.api_key', 'required (or DAYTONA_API_KEY)');
+      }
+      return new DaytonaBackend({
+        api: new DaytonaApi({ apiKey: d.api_key, apiUrl: d.api_url ?? DAYTONA_DEFAULT_API_URL }),
+        network: t.docker_network,
+        labels: cloudLabels(ctx),
+        clock: ctx.clock,
+      });
+    }
     default:
       throw new BackendConfigError(name, 'terminal.backend', 'this backend is not available in this build yet');
   }
+}
+
+/** Ownership labels of cloud sandboxes (like the docker backend's container labels). */
+function cloudLabels(ctx: BackendContext): Record<string, string> {
+  return { 'hermes.profile': dockerProfile(ctx.config), 'hermes.worker': ctx.workerId };
 }
 
 async function readConfigFile(key: string, path: string, hint: string): Promise<Buffer> {
