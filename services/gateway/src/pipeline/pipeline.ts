@@ -15,7 +15,7 @@ import { context as otelContext, type Span, SpanStatusCode, trace } from '@opent
 import { NotAuthorizedError, RunNotFoundError } from '../errors.ts';
 import { type GatewayMetrics, Stage } from '../gateway-metrics.ts';
 import { type RunRecord, type RunRegistry, RunState } from './run-registry.ts';
-import { backendToProto, sanitizeRun } from './sanitize.ts';
+import { backendToProto, type SanitizedRun, sanitizeRun } from './sanitize.ts';
 
 export type RunEvent = MessageInitShape<typeof gatewayv1.RunCommandResponseSchema>;
 
@@ -156,16 +156,42 @@ export class Pipeline {
   async *run(caller: Caller, input: RunRequest, signal: AbortSignal): AsyncGenerator<RunEvent> {
     const { redactor, clock } = this.#deps;
     // 1. Caller identity → authz.Check (layer 1).
-    const authz = await this.#stage(Stage.authz, () =>
+    const authzCall = this.#stage(Stage.authz, () =>
       this.#authz.check({ platform: caller.platform, userId: caller.userId, chatType: authzv1.ChatType.DM }),
     );
+    // 2. Input sanitization (layer 7), local. An invalid request is reported only after authz has
+    // answered, so an unauthorized caller still learns nothing but PERMISSION_DENIED.
+    let req: SanitizedRun | undefined;
+    let invalid: unknown;
+    try {
+      req = sanitizeRun(input);
+    } catch (err) {
+      invalid = err;
+    }
+    // 3. scanner.ScanCommand (built-in rules + the external tirith when configured), overlapping
+    // the authz round trip: the scan is a pure analysis with no side effect (no audit event, no
+    // state), its findings are only used once authz has allowed the caller, and it never sees a
+    // command that failed sanitization. This saves one serial NATS round trip per run (issue #8
+    // Performance: p50 < 10 ms at 8 callers).
+    const sanitized = req;
+    const scanCall = sanitized
+      ? this.#stage(Stage.scan, () =>
+          this.#scanner.scanCommand({
+            command: sanitized.command,
+            backend: backendToProto(sanitized.backend),
+            sessionId: sanitized.sessionId,
+          }),
+        )
+      : undefined;
+    // Not awaited when authz refuses (or the caller leaves early): never an unhandled rejection.
+    scanCall?.catch(() => {});
+    const authz = await authzCall;
     if (!authz.allowed) {
       this.#audit(caller, input, 'unauthorized', {});
       this.#deps.metrics.runs.inc({ outcome: 'unauthorized' });
       throw new NotAuthorizedError((commonv1.Platform[caller.platform] ?? '?').toLowerCase());
     }
-    // 2. Input sanitization (layer 7).
-    const req = sanitizeRun(input);
+    if (!req || !scanCall) throw invalid;
     const runId = randomUUID();
     const cancel = new AbortController();
     const runSignal = AbortSignal.any([signal, cancel.signal]);
@@ -203,14 +229,7 @@ export class Pipeline {
       if (req.sessionId && input.yolo) {
         await this.#approval.setSessionYolo({ sessionId: req.sessionId, enabled: true });
       }
-      // 3. scanner.ScanCommand (built-in rules + the external tirith when configured).
-      const scan = await this.#stage(Stage.scan, () =>
-        this.#scanner.scanCommand({
-          command: req.command,
-          backend: backendToProto(req.backend),
-          sessionId: req.sessionId,
-        }),
-      );
+      const scan = await scanCall;
       // 4. approval.Evaluate: hardline floor, patterns, mode, allowlists; ALLOW carries the grant.
       let verdict: Verdict = await this.#stage(Stage.evaluate, () =>
         this.#approval.evaluate({

@@ -39,7 +39,10 @@ const keyOf = (runId: string): string => `hermes:gateway:run:${runId}`;
 export class RunRegistry {
   readonly #store: () => Promise<TtlStore>;
   readonly #onError: (err: unknown) => void;
-  readonly #chains = new Map<string, Promise<void>>();
+  /** The one writer per run in flight; a run never has two writes racing each other. */
+  readonly #writers = new Map<string, Promise<void>>();
+  /** The newest record not yet written, per run. */
+  readonly #unwritten = new Map<string, RunRecord>();
   readonly #current = new Map<string, RunRecord>();
 
   constructor(store: () => Promise<TtlStore>, onError: (err: unknown) => void) {
@@ -47,21 +50,38 @@ export class RunRegistry {
     this.#onError = onError;
   }
 
-  /** Records a state change (fire-and-forget, ordered per run). */
+  /**
+   * Records a state change (fire-and-forget, ordered per run). Changes that arrive while a write
+   * is in flight are coalesced: only the newest is written next, so a fast run costs the store
+   * two or three writes instead of one per state change, and the stored record still ends at the
+   * last state.
+   */
   update(record: RunRecord): void {
     this.#current.set(record.runId, record);
-    const prev = this.#chains.get(record.runId) ?? Promise.resolve();
-    const next = prev
-      .then(async () => {
-        await (await this.#store()).set(keyOf(record.runId), JSON.stringify(record), { ttlMs: RECORD_TTL_MS });
-      })
-      .catch(this.#onError);
-    this.#chains.set(record.runId, next);
-    if (isFinal(record.state)) {
-      void next.finally(() => {
-        if (this.#chains.get(record.runId) === next) this.#chains.delete(record.runId);
-        this.#current.delete(record.runId);
-      });
+    this.#unwritten.set(record.runId, record);
+    if (!this.#writers.has(record.runId)) this.#writers.set(record.runId, this.#drain(record.runId));
+  }
+
+  async #drain(runId: string): Promise<void> {
+    try {
+      const store = await this.#store();
+      for (let rec = this.#unwritten.get(runId); rec !== undefined; rec = this.#unwritten.get(runId)) {
+        this.#unwritten.delete(runId);
+        try {
+          await store.set(keyOf(runId), JSON.stringify(rec), { ttlMs: RECORD_TTL_MS });
+        } catch (err) {
+          this.#onError(err);
+        }
+        if (isFinal(rec.state) && !this.#unwritten.has(runId)) this.#current.delete(runId);
+      }
+    } catch (err) {
+      // No store at all: the newest record stays readable locally until the run ends.
+      this.#onError(err);
+      const rec = this.#unwritten.get(runId);
+      this.#unwritten.delete(runId);
+      if (rec && isFinal(rec.state)) this.#current.delete(runId);
+    } finally {
+      this.#writers.delete(runId);
     }
   }
 
@@ -74,7 +94,7 @@ export class RunRegistry {
 
   /** Waits for pending writes (shutdown, tests). */
   async flush(): Promise<void> {
-    await Promise.allSettled([...this.#chains.values()]);
+    while (this.#writers.size > 0) await Promise.allSettled([...this.#writers.values()]);
   }
 }
 
