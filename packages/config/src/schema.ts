@@ -122,7 +122,13 @@ const terminalSchema = z
     modal: z.object({ token_id: nonEmpty.optional(), token_secret: nonEmpty.optional() }).prefault({}),
     daytona: z.object({ api_key: nonEmpty.optional(), api_url: url.optional() }).prefault({}),
     vercel_sandbox: z
-      .object({ token: nonEmpty.optional(), team_id: nonEmpty.optional(), project_id: nonEmpty.optional() })
+      .object({
+        token: nonEmpty.optional(),
+        team_id: nonEmpty.optional(),
+        project_id: nonEmpty.optional(),
+        /** Vercel's API base (default https://api.vercel.com); set for a proxy or a test double. */
+        api_url: url.optional(),
+      })
       .prefault({}),
   })
   .prefault({});

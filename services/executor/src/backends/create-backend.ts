@@ -15,6 +15,8 @@ import { LocalBackend } from './local/local-backend.ts';
 import { SingularityBackend } from './singularity/singularity-backend.ts';
 import { parseKnownHosts } from './ssh/known-hosts.ts';
 import { SshBackend } from './ssh/ssh-backend.ts';
+import { VercelSandboxApi } from './vercel-sandbox/vercel-sandbox-api.ts';
+import { VercelSandboxBackend } from './vercel-sandbox/vercel-sandbox-backend.ts';
 
 export interface BackendContext {
   readonly config: HermesConfig;
@@ -128,6 +130,31 @@ export async function createBackend(name: TerminalBackend, ctx: BackendContext):
         api: new DaytonaApi({ apiKey: d.api_key, apiUrl: d.api_url ?? DAYTONA_DEFAULT_API_URL }),
         network: t.docker_network,
         labels: cloudLabels(ctx),
+        clock: ctx.clock,
+      });
+    }
+    case 'vercel-sandbox': {
+      const v = t.vercel_sandbox;
+      if (v.token === undefined) {
+        throw new BackendConfigError('vercel-sandbox', 'terminal.vercel_sandbox.token', 'required (or VERCEL_TOKEN)');
+      }
+      if (v.project_id === undefined) {
+        throw new BackendConfigError(
+          'vercel-sandbox',
+          'terminal.vercel_sandbox.project_id',
+          'required with an access token (or VERCEL_PROJECT_ID)',
+        );
+      }
+      return new VercelSandboxBackend({
+        api: new VercelSandboxApi({
+          token: v.token,
+          ...(v.team_id ? { teamId: v.team_id } : {}),
+          ...(v.api_url ? { apiUrl: v.api_url } : {}),
+        }),
+        projectId: v.project_id,
+        // Vercel takes 1 or an even number of vCPUs.
+        vcpus: t.container_cpu <= 1 ? 1 : 2 * Math.ceil(t.container_cpu / 2),
+        network: t.docker_network,
         clock: ctx.clock,
       });
     }
