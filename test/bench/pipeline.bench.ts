@@ -5,6 +5,7 @@
 // share of each pipeline stage from the gateway's stage timings (the same spans the traces carry).
 //   node test/run-tests.ts --bench test/bench/pipeline.bench.ts
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readEndpoints } from '@hermes/platform';
 import { RawGrpcClient, startDistributed, TOOL } from '../e2e/pipeline-harness.ts';
 
@@ -57,6 +58,35 @@ async function stageTotals(home: string): Promise<Map<string, { sum: number; cou
   return out;
 }
 
+/**
+ * CPU time (user + system, ms) of every platform process on this host, by service, from /proc: at
+ * saturation, latency is set by the CPU all processes together spend per run, not by one hop.
+ */
+function cpuByProcess(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const i = cmd.indexOf('serve');
+      const exe = cmd[0] ?? '';
+      const name =
+        i >= 0 && exe.endsWith('node')
+          ? (cmd[i + 1] ?? '')
+          : (['nats-server', 'redis-server', 'postgres'].find((n) => exe.includes(n)) ?? '');
+      // utime + stime in clock ticks (USER_HZ = 100 on Linux).
+      if (name) out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const self = process.cpuUsage();
+  out.set('bench client', (self.user + self.system) / 1000);
+  return out;
+}
+
 const p = await startDistributed({ LOG_LEVEL: 'warn' });
 try {
   const { key } = await p.createKey(TOOL, 'run', ['--rate', '1000000']);
@@ -75,7 +105,9 @@ try {
   let breakdown = '';
   for (const c of LEVELS) {
     const before = await stageTotals(p.home);
+    const cpuBefore = cpuByProcess();
     const r = await measure(c, SECONDS_PER_LEVEL, one);
+    const cpuAfter = cpuByProcess();
     const after = await stageTotals(p.home);
     rows.push(
       `| ${String(c).padStart(3)} | ${r.p50.toFixed(2).padStart(7)} | ${r.p99.toFixed(2).padStart(7)} | ${r.rps.toFixed(0).padStart(6)} | ${(r.p50 / bare.p50).toFixed(1).padStart(5)}x | ${String(r.n).padStart(6)} |`,
@@ -97,6 +129,18 @@ try {
         .join('\n');
       const scanEval = per('scan') + per('evaluate');
       breakdown += `\nsecurity decision (scan + evaluate): ${scanEval.toFixed(2)} ms = ${((scanEval / r.p50) * 100).toFixed(0)}% of the end-to-end p50`;
+      if (c === 8) {
+        const cpu = [...cpuAfter].map(([k, v]) => [k, (v - (cpuBefore.get(k) ?? 0)) / r.n] as const);
+        const sum = cpu.reduce((x, [, v]) => x + v, 0);
+        breakdown += `\n\nCPU per run at 8 callers (all processes, /proc): ${sum.toFixed(2)} ms\n| process | ms | share |\n|---|---:|---:|\n`;
+        breakdown += cpu
+          .sort((a, b) => b[1] - a[1])
+          .map(
+            ([k, v]) =>
+              `| ${k.padEnd(12)} | ${v.toFixed(2).padStart(5)} | ${((v / sum) * 100).toFixed(0).padStart(3)}% |`,
+          )
+          .join('\n');
+      }
     }
   }
   client.close();
@@ -110,7 +154,7 @@ try {
       '',
       `bare child_process.spawn('true'): p50 ${bare.p50.toFixed(2)} ms, p99 ${bare.p99.toFixed(2)} ms`,
       '',
-      'stage breakdown (mean ms per run, gateway stage spans):',
+      'stage breakdown (mean ms per run, gateway stage spans; authz and scan run concurrently, so the stages sum to more than the wall time):',
       breakdown,
       '',
     ].join('\n'),
