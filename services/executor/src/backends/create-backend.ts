@@ -12,6 +12,8 @@ import { DaytonaBackend } from './daytona/daytona-backend.ts';
 import { DockerBackend } from './docker/docker-backend.ts';
 import { findExecutable } from './find-executable.ts';
 import { LocalBackend } from './local/local-backend.ts';
+import { ModalBackend } from './modal/modal-backend.ts';
+import { SdkModalSandboxes } from './modal/sdk-modal-sandboxes.ts';
 import { SingularityBackend } from './singularity/singularity-backend.ts';
 import { parseKnownHosts } from './ssh/known-hosts.ts';
 import { SshBackend } from './ssh/ssh-backend.ts';
@@ -118,6 +120,25 @@ export async function createBackend(name: TerminalBackend, ctx: BackendContext):
         sandboxDir: join(sandboxRoot(ctx.config), 'singularity'),
         persistent: t.container_persistent,
         network: t.docker_network,
+        clock: ctx.clock,
+      });
+    }
+    case 'modal': {
+      const m = t.modal;
+      for (const [key, v] of [
+        ['terminal.modal.token_id', m.token_id],
+        ['terminal.modal.token_secret', m.token_secret],
+      ] as const) {
+        if (v === undefined)
+          throw new BackendConfigError('modal', key, 'required (or MODAL_TOKEN_ID / MODAL_TOKEN_SECRET)');
+      }
+      return new ModalBackend({
+        sandboxes: new SdkModalSandboxes({ tokenId: m.token_id as string, tokenSecret: m.token_secret as string }),
+        image: t.docker_image,
+        cpu: t.container_cpu,
+        memoryMiB: t.container_memory,
+        network: t.docker_network,
+        tags: cloudLabels(ctx),
         clock: ctx.clock,
       });
     }

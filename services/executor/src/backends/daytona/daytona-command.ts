@@ -19,14 +19,23 @@ export interface DaytonaExec {
 }
 
 export function daytonaCommand(spec: DaytonaExec): string {
+  return `sh -c ${shQuote(sandboxScript(spec))}`;
+}
+
+/**
+ * The POSIX sh script both cloud shells run (daytona wraps it in `sh -c '…'`, modal passes it as
+ * argv to `/bin/sh -c`): create the root, enter the cwd, optionally record the shell's pid (which
+ * `exec` hands to the command) so a later kill can find it, then `exec env -i VARS argv…`.
+ */
+export function sandboxScript(spec: DaytonaExec & { readonly pidFile?: string }): string {
   const vars = Object.entries(spec.env).map(([k, v]) => shQuote(`${k}=${v}`));
   // `env` reads a first argument containing '=' as one more variable; run such a name via sh.
   const first = spec.argv[0] ?? '';
   const program = first.includes('=') ? ['/bin/sh -c \'exec "$0" "$@"\''] : [];
-  const script = [
+  return [
     `mkdir -p -- ${shQuote(spec.root)} 2>/dev/null`,
     `cd -- ${shQuote(spec.cwd)} 2>/dev/null || { echo ${shQuote(DAYTONA_NOCWD_MESSAGE)} >&2; exit ${DAYTONA_NOCWD_EXIT}; }`,
+    ...(spec.pidFile ? [`echo $$ > ${shQuote(spec.pidFile)}`] : []),
     ['exec env -i', ...vars, ...program, ...spec.argv.map(shQuote)].join(' '),
   ].join('; ');
-  return `sh -c ${shQuote(script)}`;
 }
