@@ -82,14 +82,41 @@ export {
   dockerProfile,
   sandboxRoot,
 } from './backends/create-backend.ts';
+export { CloudHttp, type CloudHttpOptions, statusCode as cloudHttpStatusCode } from './backends/daytona/cloud-http.ts';
+export { DAYTONA_DEFAULT_API_URL, DaytonaApi, type DaytonaApiOptions } from './backends/daytona/daytona-api.ts';
+export { DAYTONA_ROOT, DaytonaBackend, type DaytonaBackendOptions } from './backends/daytona/daytona-backend.ts';
+export { daytonaCommand, sandboxScript } from './backends/daytona/daytona-command.ts';
 export { CAP_ADD, containerSpec, HARDENED_TMPFS, PIDS_LIMIT } from './backends/docker/container-spec.ts';
 export { DockerBackend, type DockerBackendOptions } from './backends/docker/docker-backend.ts';
 export { LocalBackend, type LocalBackendOptions } from './backends/local/local-backend.ts';
+export { MODAL_ROOT, ModalBackend, type ModalBackendOptions } from './backends/modal/modal-backend.ts';
+export type {
+  ModalProcess,
+  ModalSandbox,
+  ModalSandboxes,
+  ModalSandboxSpec,
+} from './backends/modal/modal-sandboxes.ts';
+export {
+  MODAL_APP_NAME,
+  modalRpcError,
+  SdkModalSandboxes,
+  type SdkModalSandboxesOptions,
+} from './backends/modal/sdk-modal-sandboxes.ts';
 export { singularityArgs } from './backends/singularity/singularity-args.ts';
 export { SingularityBackend, type SingularityBackendOptions } from './backends/singularity/singularity-backend.ts';
 export { parseKnownHosts, verifyHostKey } from './backends/ssh/known-hosts.ts';
 export { SshBackend, type SshBackendOptions } from './backends/ssh/ssh-backend.ts';
 export { SshConnectionPool, type SshTarget } from './backends/ssh/ssh-connection-pool.ts';
+export {
+  VERCEL_DEFAULT_API_URL,
+  VercelSandboxApi,
+  type VercelSandboxApiOptions,
+} from './backends/vercel-sandbox/vercel-sandbox-api.ts';
+export {
+  VERCEL_ROOT,
+  VercelSandboxBackend,
+  type VercelSandboxBackendOptions,
+} from './backends/vercel-sandbox/vercel-sandbox-backend.ts';
 export {
   BackendConfigError,
   BackendUnavailableError,
