@@ -52,7 +52,8 @@ export function remoteExecCommand(spec: RemoteExec): string {
 
 /** Kills the process group the marker named (and its leader, should it have left the group). */
 export function remoteKillCommand(pid: number): string {
-  return `kill -KILL -- -${pid} 2>/dev/null; kill -KILL ${pid} 2>/dev/null; true`;
+  // `kill -9 -PID` (not `kill -KILL -- -PID`): dash, a common /bin/sh, rejects the `--` form.
+  return `kill -9 -${pid} 2>/dev/null; kill -9 ${pid} 2>/dev/null; true`;
 }
 
 /** Creates the session directory (0700) and prints the workspace's real path. */
