@@ -75,6 +75,7 @@ export const executorService: ServiceModule = {
   },
 };
 
+export { CloudHttp, type CloudHttpOptions, statusCode as cloudHttpStatusCode } from './backends/cloud-http.ts';
 export {
   type BackendContext,
   createBackend,
@@ -82,7 +83,6 @@ export {
   dockerProfile,
   sandboxRoot,
 } from './backends/create-backend.ts';
-export { CloudHttp, type CloudHttpOptions, statusCode as cloudHttpStatusCode } from './backends/daytona/cloud-http.ts';
 export { DAYTONA_DEFAULT_API_URL, DaytonaApi, type DaytonaApiOptions } from './backends/daytona/daytona-api.ts';
 export { DAYTONA_ROOT, DaytonaBackend, type DaytonaBackendOptions } from './backends/daytona/daytona-backend.ts';
 export { daytonaCommand, sandboxScript } from './backends/daytona/daytona-command.ts';

@@ -9,7 +9,7 @@
 //   DELETE /toolbox/{id}/toolbox/process/session/{sid}      ends the session shell and its processes
 // Field names follow the daemon's toolbox types (SessionExecuteRequest/Response) and the API's
 // CreateSandbox DTO.
-import { CloudHttp } from './cloud-http.ts';
+import { CloudHttp } from '../cloud-http.ts';
 
 export const DAYTONA_DEFAULT_API_URL = 'https://app.daytona.io/api';
 

@@ -8,7 +8,7 @@
 //   GET  /v1/sandboxes/{id}/cmd/{cmdId}?wait=true → { command: { exitCode } } once it has exited
 //   POST /v1/sandboxes/{id}/{cmdId}/kill        { signal: 9 }
 // Commands run asynchronously on Vercel's side, so output streams as it comes.
-import { CloudHttp } from '../daytona/cloud-http.ts';
+import { CloudHttp } from '../cloud-http.ts';
 
 export const VERCEL_DEFAULT_API_URL = 'https://api.vercel.com';
 
